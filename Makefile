@@ -1,0 +1,70 @@
+# The course's commands. The README's two: `make book` (set up everything, build the site)
+# and `make test` (every test). Everything else is a building block of those two.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+APT_PACKAGES := dataset-fashion-mnist chromium
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
+
+.PHONY: setup system-packages dataset book test test-fast lint format bench assignments grade clean
+
+## setup: Python packages in .venv, the Fashion-MNIST dataset and a headless Chromium
+setup: $(VENV)/.installed system-packages dataset
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[book,test,grading]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# Debian/Ubuntu as root: the dataset and the browser come from apt. Elsewhere the dataset is
+# downloaded into the user cache (see `dataset`) and the browser tests need a chromium on PATH.
+system-packages:
+ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+else
+	@echo "Not root on Debian: install a chromium yourself for the browser test; the dataset is downloaded."
+endif
+
+dataset: $(VENV)/.installed system-packages
+	@if [ -d "$(FASHION_DIR)" ]; then echo "Fashion-MNIST: $(FASHION_DIR)"; \
+	else $(PY) -m scratchlib.data fashion-mnist; fi
+
+## book: set up, then build the static site into _build/html (warnings are errors)
+book: setup
+	$(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
+	@echo "The book: _build/html/index.html"
+
+## test: every test (library, data, notebooks with nbval, the built site in a real browser, grading)
+test: book
+	$(PY) -m pytest
+
+## test-fast: the library and data tests only, no notebooks, site or grading
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: speed benchmarks (not tests); run on an otherwise idle machine
+bench: setup
+	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_data.py
+
+clean:
+	rm -rf _build .pytest_cache
