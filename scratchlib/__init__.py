@@ -1,0 +1,1 @@
+"""scratchlib: the book's chapter-4 code, done right."""
