@@ -1,0 +1,258 @@
+"""Activation and loss functions, by the names the book's ``common/functions.py`` uses.
+
+Every function takes numpy arrays and keeps their floating dtype: float32 in gives float32
+out. Compared with the book's versions, ``sigmoid`` never overflows (no ``RuntimeWarning``
+for any finite input) and ``softmax`` / ``cross_entropy_error`` accept one sample (1-D) or
+a batch (2-D), with one-hot or integer labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "identity_function",
+    "step_function",
+    "sigmoid",
+    "sigmoid_grad",
+    "relu",
+    "relu_grad",
+    "softmax",
+    "sum_squared_error",
+    "cross_entropy_error",
+    "softmax_loss",
+]
+
+#: Added inside the log of ``cross_entropy_error`` so that ``log(0)`` never happens (the
+#: book's ``delta``).
+CROSS_ENTROPY_DELTA = 1e-7
+
+
+def identity_function(x: ArrayLike) -> NDArray:
+    """Return ``x`` unchanged (the output activation of a regression network).
+
+    Parameters
+    ----------
+    x : array_like, any shape
+
+    Returns
+    -------
+    ndarray
+        ``x`` as an array, same shape and dtype.
+    """
+    return np.asarray(x)
+
+
+def step_function(x: ArrayLike) -> NDArray[np.int_]:
+    """Step function: 1 where ``x > 0``, else 0.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+
+    Returns
+    -------
+    ndarray of int, same shape as ``x``
+    """
+    return (np.asarray(x) > 0).astype(np.int_)
+
+
+def sigmoid(x: ArrayLike) -> NDArray:
+    """Logistic sigmoid ``1 / (1 + exp(-x))``, computed without overflow.
+
+    The book's one-liner overflows in ``exp(-x)`` for ``x < -709`` (float64) or ``x < -88``
+    (float32) and warns. Here ``exp`` only ever sees ``-|x|``: for ``x >= 0`` the result is
+    ``1 / (1 + e)`` and for ``x < 0`` it is ``e / (1 + e)``, with ``e = exp(-|x|)``. Both are
+    exact rewrites, so tiny results such as ``sigmoid(-40)`` keep full relative precision.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+        Floating arrays keep their dtype (float32 stays float32); integers give float64.
+
+    Returns
+    -------
+    ndarray, same shape as ``x``, values in ``[0, 1]``
+    """
+    x = np.asarray(x)
+    e = np.exp(-np.abs(x))
+    s = 1 / (1 + e)
+    return np.where(x >= 0, s, e * s)
+
+
+def sigmoid_grad(x: ArrayLike) -> NDArray:
+    """Derivative of the sigmoid at ``x``: ``sigmoid(x) * (1 - sigmoid(x))``.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+        The sigmoid's *input* (the book's ``a1``), not its output.
+
+    Returns
+    -------
+    ndarray, same shape and floating dtype as ``sigmoid(x)``, values in ``[0, 0.25]``
+    """
+    s = sigmoid(x)
+    return s * (1 - s)
+
+
+def relu(x: ArrayLike) -> NDArray:
+    """Rectified linear unit ``max(0, x)``.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape and dtype as ``x``
+    """
+    x = np.asarray(x)
+    return np.maximum(x, 0, dtype=x.dtype)
+
+
+def relu_grad(x: ArrayLike) -> NDArray:
+    """Derivative of ReLU: 1 where ``x >= 0``, else 0 (the book's convention at 0).
+
+    Parameters
+    ----------
+    x : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape and dtype as ``x`` (float64 for integer input)
+    """
+    x = np.asarray(x)
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    return (x >= 0).astype(dtype)
+
+
+def softmax(x: ArrayLike) -> NDArray:
+    """Softmax over the last axis, shifted by the maximum so ``exp`` never overflows.
+
+    Parameters
+    ----------
+    x : array_like, shape (C,) or (N, C)
+        Scores of one sample, or of a batch of ``N`` samples over ``C`` classes.
+
+    Returns
+    -------
+    ndarray, same shape as ``x``
+        Probabilities: each row is positive and sums to 1. Floating dtype is kept.
+    """
+    x = np.asarray(x)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
+    """Sum of squared errors ``0.5 * sum((y - t)**2)``, summed over the whole batch.
+
+    Parameters
+    ----------
+    y : array_like, shape (C,) or (N, C)
+        Network outputs.
+    t : array_like, same shape as ``y``
+        One-hot targets.
+
+    Returns
+    -------
+    float
+    """
+    y, t = np.asarray(y), np.asarray(t)
+    if y.shape != t.shape:
+        raise ValueError(
+            f"sum_squared_error: y and t must have the same shape (one-hot t); "
+            f"got y {y.shape} and t {t.shape}"
+        )
+    return float(0.5 * np.sum((y - t) ** 2))
+
+
+def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np.intp]:
+    """Turn labels, one-hot or integer, into a vector of class indices.
+
+    Parameters
+    ----------
+    t : array_like, shape (N, C) one-hot or (N,) integer class labels
+    num_classes : int
+        ``C``, the number of classes (the width of the network's output).
+    batch_size : int
+        ``N``, the number of samples the labels must describe.
+
+    Returns
+    -------
+    ndarray of intp, shape (N,)
+
+    Raises
+    ------
+    ValueError
+        When ``t`` has neither shape, or an integer label is outside ``[0, C)``.
+    """
+    t = np.asarray(t)
+    if t.shape == (batch_size, num_classes):
+        return t.argmax(axis=1)
+    if t.shape != (batch_size,):
+        raise ValueError(
+            f"labels must be one-hot with shape ({batch_size}, {num_classes}) or integer "
+            f"class indices with shape ({batch_size},); got shape {t.shape}"
+        )
+    if not np.issubdtype(t.dtype, np.integer):
+        if not np.all(np.mod(t, 1) == 0):
+            raise ValueError(f"integer labels expected, got non-integer values of dtype {t.dtype}")
+        t = t.astype(np.intp)
+    if batch_size and (t.min() < 0 or t.max() >= num_classes):
+        raise ValueError(
+            f"labels must lie in [0, {num_classes}); got values from {t.min()} to {t.max()}"
+        )
+    return t
+
+
+def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
+    """Mean cross-entropy ``-log(y[true class] + 1e-7)`` over a batch, as in the book.
+
+    Parameters
+    ----------
+    y : array_like, shape (C,) or (N, C)
+        Predicted probabilities (softmax outputs) of one sample or a batch.
+    t : array_like, shape (C,)/(N, C) one-hot, or () / (N,) integer labels
+        The correct classes.
+
+    Returns
+    -------
+    float
+        The loss averaged over the ``N`` samples (for one sample: its loss).
+
+    Raises
+    ------
+    ValueError
+        When ``t`` matches neither layout, or holds a label outside ``[0, C)``.
+    """
+    y = np.asarray(y)
+    t = np.asarray(t)
+    if y.ndim == 1:
+        y = y.reshape(1, -1)
+        t = t.reshape(1, -1) if t.ndim == 1 and t.size == y.size else t.reshape(-1)
+    if y.ndim != 2:
+        raise ValueError(f"y must have shape (C,) or (N, C); got shape {y.shape}")
+    batch_size, num_classes = y.shape
+    idx = label_indices(t, num_classes, batch_size)
+    picked = y[np.arange(batch_size), idx]
+    return float(-np.sum(np.log(picked + CROSS_ENTROPY_DELTA)) / batch_size)
+
+
+def softmax_loss(x: ArrayLike, t: ArrayLike) -> float:
+    """Cross-entropy of the softmax of scores ``x``: ``cross_entropy_error(softmax(x), t)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (C,) or (N, C)
+        Scores (logits).
+    t : array_like
+        One-hot or integer labels, as for :func:`cross_entropy_error`.
+
+    Returns
+    -------
+    float
+    """
+    return cross_entropy_error(softmax(x), t)
