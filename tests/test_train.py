@@ -1,0 +1,204 @@
+"""scratchlib.train: sampling, the SGD step, the evaluation schedule and a learnable problem."""
+
+import time
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import scratchlib
+from scratchlib import TwoLayerNet
+from scratchlib.train import History, sample_with_replacement, sgd_update, shuffled_epochs
+
+
+def blobs(n, seed, dim=20, classes=10, spread=1.0):
+    """A learnable problem: Gaussian clusters around fixed class centres (centres seed 0)."""
+    centres = np.random.default_rng(0).standard_normal((classes, dim)) * 2
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, classes, n)
+    x = centres[t] + spread * rng.standard_normal((n, dim))
+    return x.astype(np.float32), t
+
+
+def test_from_scratchlib_import_names():
+    from scratchlib import (  # noqa: F401
+        TwoLayerNet,
+        cross_entropy_error,
+        numerical_gradient,
+        sigmoid,
+        softmax,
+        train,
+    )
+
+    assert callable(train) and train.sgd_update is sgd_update
+
+
+def test_train_learns_a_synthetic_problem_within_seconds():
+    train_data, test_data = blobs(3000, 1), blobs(1000, 2)
+    net = TwoLayerNet(20, 30, 10, seed=0, dtype=np.float32)
+    start = time.perf_counter()
+    history = scratchlib.train(net, train_data, test_data, iters_num=600, learning_rate=0.5, seed=0)
+    elapsed = time.perf_counter() - start
+    assert history.test_acc[-1] > 0.80
+    assert history.test_acc[0] < history.test_acc[-1]
+    assert elapsed < 5.0
+    assert all(p.dtype == np.float32 for p in net.params.values())
+
+
+def test_evaluation_schedule_is_the_books():
+    train_data, test_data = blobs(250, 1), blobs(50, 2)
+    net = TwoLayerNet(20, 8, 10, seed=0)
+    history = scratchlib.train(net, train_data, test_data, iters_num=10, batch_size=100, seed=0)
+    # ceil(250 / 100) = 3 iterations per epoch; evaluations after iterations 0, 3, 6, 9
+    assert history.iter_per_epoch == 3 and history.eval_interval == 3
+    np.testing.assert_array_equal(history.iterations, [0, 3, 6, 9])
+    np.testing.assert_allclose(history.epochs, [0, 1, 2, 3])
+    assert history.train_loss.shape == (10,)
+    assert history.train_acc.shape == history.test_acc.shape == (4,)
+    custom = scratchlib.train(net, train_data, test_data, iters_num=10, eval_interval=4, seed=0)
+    np.testing.assert_array_equal(custom.iterations, [0, 4, 8])
+    assert "epoch" in history.table() and len(history.table().splitlines()) == 5
+
+
+def test_recorded_loss_and_accuracy_are_the_networks():
+    """Replay iteration 0 by hand: sample with the same seed, step, evaluate."""
+    train_data, test_data = blobs(300, 1), blobs(100, 2)
+    history = scratchlib.train(
+        TwoLayerNet(20, 8, 10, seed=0), train_data, test_data, iters_num=1, seed=3
+    )
+    net = TwoLayerNet(20, 8, 10, seed=0)
+    idx = sample_with_replacement(np.random.default_rng(3), 300, 100)
+    loss, grads = net.loss_and_gradient(train_data[0][idx], train_data[1][idx])
+    assert loss == pytest.approx(net.loss(train_data[0][idx], train_data[1][idx]), rel=1e-12)
+    sgd_update(net.params, grads, 0.1)
+    assert history.iterations.tolist() == [0]
+    assert history.train_loss[0] == loss
+    assert history.train_acc[0] == net.accuracy(*train_data)
+    assert history.test_acc[0] == net.accuracy(*test_data)
+
+
+def test_no_second_forward_pass_for_the_logged_loss():
+    class Counting(TwoLayerNet):
+        predictions = 0
+
+        def predict(self, x):
+            Counting.predictions += 1
+            return super().predict(x)
+
+    net = Counting(20, 8, 10, seed=0)
+    scratchlib.train(net, blobs(200, 1), blobs(50, 2), iters_num=20, seed=0)
+    assert Counting.predictions == 0  # backprop's forward pass also gave the loss
+
+
+def test_train_accuracy_without_a_float64_copy_of_the_images():
+    x = np.random.default_rng(0).random((30_000, 784), dtype=np.float32)
+    t = np.zeros(30_000, dtype=np.int64)
+    net = TwoLayerNet(784, 50, 10, seed=0)  # float64 parameters
+    tracemalloc.start()
+    try:
+        net.accuracy(x, t)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    float64_copy = x.size * 8
+    assert peak < 0.5 * float64_copy, f"peak {peak / 1e6:.0f} MB"
+
+
+def test_seed_reproduces_the_run():
+    args = (blobs(400, 1), blobs(100, 2))
+    a = scratchlib.train(TwoLayerNet(20, 8, 10, seed=0), *args, iters_num=30, seed=5)
+    b = scratchlib.train(TwoLayerNet(20, 8, 10, seed=0), *args, iters_num=30, seed=5)
+    c = scratchlib.train(TwoLayerNet(20, 8, 10, seed=0), *args, iters_num=30, seed=6)
+    np.testing.assert_array_equal(a.train_loss, b.train_loss)
+    np.testing.assert_array_equal(a.test_acc, b.test_acc)
+    assert not np.array_equal(a.train_loss, c.train_loss)
+
+
+def test_numerical_gradient_training_follows_backprop():
+    train_data, test_data = blobs(40, 1, dim=4, classes=3), blobs(20, 2, dim=4, classes=3)
+    nets = {}
+    for method in ("backprop", "numerical"):
+        nets[method] = TwoLayerNet(4, 3, 3, weight_init_std=0.5, seed=0)
+        scratchlib.train(
+            nets[method], train_data, test_data, iters_num=3, batch_size=10, gradient=method, seed=0
+        )
+    for key in nets["backprop"].params:
+        np.testing.assert_allclose(
+            nets["numerical"].params[key], nets["backprop"].params[key], rtol=1e-5, atol=1e-7
+        )
+
+
+def test_shuffled_epochs_visit_every_sample_once_per_epoch():
+    batches = shuffled_epochs(np.random.default_rng(0), 10, 4)
+    epoch1 = [next(batches) for _ in range(3)]
+    epoch2 = [next(batches) for _ in range(3)]
+    assert [len(b) for b in epoch1] == [4, 4, 2]
+    assert sorted(np.concatenate(epoch1).tolist()) == list(range(10))
+    assert sorted(np.concatenate(epoch2).tolist()) == list(range(10))
+    assert not np.array_equal(np.concatenate(epoch1), np.concatenate(epoch2))
+
+
+def test_sampling_with_replacement_touches_about_63_percent():
+    rng = np.random.default_rng(0)
+    seen = np.concatenate([sample_with_replacement(rng, 60_000, 100) for _ in range(600)])
+    assert seen.min() >= 0 and seen.max() < 60_000
+    coverage = len(np.unique(seen)) / 60_000
+    assert abs(coverage - (1 - np.exp(-1))) < 0.01
+
+
+def test_shuffle_training_uses_every_sample():
+    train_data, test_data = blobs(300, 1), blobs(100, 2)
+    history = scratchlib.train(
+        TwoLayerNet(20, 8, 10, seed=0),
+        train_data,
+        test_data,
+        iters_num=6,
+        sampling="shuffle",
+        seed=0,
+    )
+    assert history.settings["sampling"] == "shuffle" and len(history.train_loss) == 6
+
+
+def test_sgd_update_is_in_place_and_scaled():
+    params = {"W": np.array([1.0, 2.0]), "b": np.array([0.5])}
+    w = params["W"]
+    sgd_update(params, {"W": np.array([10.0, -10.0]), "b": np.array([1.0])}, lr=0.1)
+    assert params["W"] is w
+    np.testing.assert_allclose(params["W"], [0.0, 3.0])
+    np.testing.assert_allclose(params["b"], [0.4])
+
+
+def test_progress_bar(capsys):
+    history = scratchlib.train(
+        TwoLayerNet(20, 8, 10, seed=0),
+        blobs(100, 1),
+        blobs(50, 2),
+        iters_num=5,
+        progress=True,
+        seed=0,
+    )
+    assert isinstance(history, History)
+    assert "5/5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sampling": "random"}, "sampling must be 'replacement' or 'shuffle'"),
+        ({"gradient": "autograd"}, "gradient must be 'backprop' or 'numerical'"),
+        ({"batch_size": 0}, "batch_size must be >= 1"),
+        ({"iters_num": -1}, "iters_num must be >= 0"),
+        ({"eval_interval": 0}, "eval_interval must be >= 1"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        scratchlib.train(TwoLayerNet(20, 8, 10), blobs(10, 1), blobs(10, 2), **kwargs)
+
+
+def test_mismatched_data():
+    x, t = blobs(10, 1)
+    with pytest.raises(ValueError, match="train_data: x has 10 samples but t has 9 labels"):
+        scratchlib.train(TwoLayerNet(20, 8, 10), (x, t[:9]), (x, t))
+    with pytest.raises(TypeError, match=r"test_data must be a pair \(x, t\)"):
+        scratchlib.train(TwoLayerNet(20, 8, 10), (x, t), x)
