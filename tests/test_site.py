@@ -1,0 +1,220 @@
+"""The built site (`make book` -> _build/html): a page per chapter with Colab and Binder launch
+links to that chapter's notebook, the API reference, and the one repository URL of
+_config.yml used everywhere (README badges, the notebooks' Colab install cells)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import _site_helpers as site  # noqa: E402
+
+CHAPTERS = site.chapters()
+# github.com repositories the README may cite besides the course's own (credits, data).
+UPSTREAM_REPOS = {
+    "oreilly-japan/deep-learning-from-scratch",
+    "zalandoresearch/fashion-mnist",
+    "d2l-ai/d2l-en",
+}
+
+
+def test_site_is_built():
+    site_dir = site.require_site()
+    assert (site_dir / "book" / "api.html").is_file()
+
+
+def test_toc_lists_the_four_chapter_notebooks():
+    assert CHAPTERS == (
+        "notebooks/01_minibatch",
+        "notebooks/02_gradient",
+        "notebooks/03_update",
+        "notebooks/04_epoch_evaluation",
+    )
+    missing = [c for c in CHAPTERS if not (site.ROOT / f"{c}.ipynb").is_file()]
+    assert not missing, f"_toc.yml lists notebooks that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_page_launches_its_notebook_on_colab_and_binder(chapter):
+    page = site.page_path(chapter)
+    assert page.is_file(), f"no page for {chapter}: {page} is missing"
+    dom = site.parse_html(page.read_text(encoding="utf-8"))
+    hrefs = {a.attrs.get("href", "") for a in dom.find_all("a")}
+    expected = site.expected_launch_urls(chapter)
+    for service, url in expected.items():
+        assert url in hrefs, f"{page.name}: no {service} launch link {url}"
+    # and no launch link to anything else (another chapter, another repository)
+    launch = {h for h in hrefs if "colab.research.google.com" in h or "mybinder.org" in h}
+    assert launch == set(expected.values())
+    # the rendered launch menu labels them, in the article header
+    header = dom.find_all("div", cls="bd-header-article")
+    assert header, f"{page.name}: no article header"
+    labels = {
+        a.text().strip(): a.attrs["href"]
+        for a in header[0].find_all("a")
+        if a.attrs.get("href") in expected.values()
+    }
+    assert labels == {service: url for service, url in expected.items()}
+
+
+def _described(dom: site.Element, object_id: str) -> site.Element:
+    """The <dd> body of an autodoc entry; fails when the object is not documented."""
+    for dl in dom.find_all("dl"):
+        children = [c for c in dl.children if c.tag in ("dt", "dd")]
+        for dt, dd in zip(children, children[1:], strict=False):
+            if dt.tag == "dt" and dt.attrs.get("id") == object_id and dd.tag == "dd":
+                return dd
+    pytest.fail(f"the API page does not document {object_id}")
+
+
+def test_api_page_documents_the_library_from_its_docstrings():
+    page = site.require_site() / "book" / "api.html"
+    dom = site.parse_html(page.read_text(encoding="utf-8"))
+    net = _described(dom, "scratchlib.network.TwoLayerNet")
+    train = _described(dom, "scratchlib.train.train")
+    for name, dd in [("TwoLayerNet", net), ("train", train)]:
+        assert len(" ".join(dd.text().split())) > 100, f"{name}: docstring missing"
+    # napoleon turned the numpy-style "Parameters" section into a field list
+    fields = [" ".join(e.text().split()) for e in train.find_all("dt", cls="field-odd")]
+    fields += [" ".join(e.text().split()) for e in train.find_all("dt", cls="field-even")]
+    assert any(f.startswith("Parameters") for f in fields), fields
+    assert "----------" not in train.text(), "numpy section underline rendered as text"
+    methods = {dt.attrs.get("id") for dt in net.find_all("dt")}
+    assert "scratchlib.network.TwoLayerNet.gradient" in methods
+
+
+def _urls(text: str) -> list[str]:
+    return re.findall(r"https?://[^\s)\]\"'<>]+", text)
+
+
+def test_readme_links_use_the_configured_repository():
+    readme = site.ROOT / "README.md"
+    assert readme.is_file(), "README.md is missing"
+    repo = site.repository()
+    own = f"{repo.owner}/{repo.name}"
+    kinds = set()
+    for url in _urls(readme.read_text(encoding="utf-8")):
+        parsed = urlparse(url)
+        host, path = parsed.netloc.lower(), parsed.path
+        if host == "colab.research.google.com":
+            if path.startswith("/assets/"):  # the badge image
+                continue
+            assert path.startswith(f"/github/{own}/blob/{repo.branch}/"), url
+            target = path.split(f"/blob/{repo.branch}/", 1)[1]
+            assert (site.ROOT / target).exists(), f"{url}: {target} is not in the repository"
+            kinds.add("colab")
+        elif host == "mybinder.org":
+            if path.startswith("/badge"):  # the badge image
+                continue
+            assert path.startswith(f"/v2/gh/{own}/{repo.branch}"), url
+            kinds.add("binder")
+        elif host == "github.com":
+            slug = "/".join(path.strip("/").split("/")[:2]).removesuffix(".git")
+            assert slug == own or slug in UPSTREAM_REPOS, f"{url}: not {repo.url}"
+            if slug == own:
+                kinds.add("github")
+        elif host.endswith(".github.io"):
+            assert host == f"{repo.owner.lower()}.github.io", url
+            assert path.strip("/").split("/")[0] == repo.name, url
+            kinds.add("site")
+        elif repo.name in url:
+            pytest.fail(f"{url} names the repository on an unexpected host")
+    assert {"colab", "binder"} <= kinds, f"README lacks Colab/Binder launch badges: {kinds}"
+
+
+def _code_cells(chapter: str) -> list[str]:
+    cells = site.notebook(chapter)["cells"]
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_colab_install_cell_pins_the_release(chapter):
+    repo, version = site.repository(), site.package_version()
+    code = _code_cells(chapter)
+    assert code, f"{chapter} has no code cell"
+    first = code[0]
+    assert "google.colab" in first, f"{chapter}: the first code cell does not detect Colab"
+    pinned = re.compile(rf"git\+{re.escape(repo.url)}(\.git)?@v{re.escape(version)}(?![\w.])")
+    assert pinned.search(first), (
+        f"{chapter}: the first code cell must install git+{repo.url}@v{version}:\n{first}"
+    )
+    # no other cell installs the library from elsewhere or at another ref
+    for source in code:
+        for spec in re.findall(r"git\+\S+", source):
+            assert pinned.match(spec.strip("\"'")), f"{chapter}: unpinned install {spec}"
+
+
+WIDGET_JS = re.compile(r"require\.js|require\.min\.js|@jupyter-widgets|embed-amd|html-manager")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_page_loads_no_widget_javascript(chapter):
+    # widgets cannot run without a kernel: no widget manager from a CDN (see _config.yml)
+    page = site.page_path(chapter).read_text(encoding="utf-8")
+    sources = [s.attrs.get("src", "") for s in site.parse_html(page).find_all("script")]
+    assert not [s for s in sources if WIDGET_JS.search(s)], f"{chapter}: {sources}"
+
+
+PROGRESS_OR_WIDGET_REPR = re.compile(
+    r"\d+%\|"  # a tqdm bar, e.g. "training:   0%|          | 0/600"
+    r"|\b(?:interactive|[A-Z]\w*(?:Slider|Box|Progress|Text|Dropdown|Output))\(\w*[=(]"
+)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_outputs_show_no_progress_bar_or_widget_repr_text(chapter):
+    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+    outputs = dom.find_all("div", cls="cell_output")
+    for out in outputs:
+        text = out.text()
+        match = PROGRESS_OR_WIDGET_REPR.search(text)
+        assert not match, f"{chapter}: static output shows a widget/progress bar: {text[:200]!r}"
+    # every widget view sits directly in an output area (book/_static/course.css hides areas
+    # holding nothing but widget views; the browser test checks the rendering)
+    for script in dom.find_all("script"):
+        if script.attrs.get("type") == site.WIDGET_VIEW_MIME:
+            assert "cell_output" in script.parent.classes, script.parent.attrs
+
+
+def _widget_reprs(chapter: str) -> dict[str, str]:
+    """model_id -> text/plain repr of every widget-view output of a chapter notebook."""
+    reprs = {}
+    for cell in site.notebook(chapter)["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if site.WIDGET_VIEW_MIME in data:
+                text = data.get("text/plain", "")
+                reprs[data[site.WIDGET_VIEW_MIME]["model_id"]] = "".join(text)
+    return reprs
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_interactive_figures_have_a_static_figure(chapter):
+    """An `interact`/`interactive` figure is drawn only with a kernel: the page must show a
+    static figure in the widget's cell or in the code cell after it."""
+    reprs = _widget_reprs(chapter)
+    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+    cells = dom.find_all("div", cls="cell")
+    for i, cell in enumerate(cells):
+        for script in cell.find_all("script"):
+            if script.attrs.get("type") != site.WIDGET_VIEW_MIME:
+                continue
+            model_id = json.loads(script.text())["model_id"]
+            assert model_id in reprs, f"{chapter}: widget {model_id} not in the notebook"
+            if not re.match(r"(interactive|Output)\(", reprs[model_id]):
+                continue  # a progress bar or a control: nothing to draw
+            nearby = cells[i : i + 2]
+            assert any(c.find_all("img") for c in nearby), (
+                f"{chapter}: the interactive figure {reprs[model_id][:60]!r}... has no static "
+                "figure in its cell or the next code cell: draw one as an ordinary output"
+            )
