@@ -68,3 +68,16 @@ bench: setup
 
 clean:
 	rm -rf _build .pytest_cache
+
+## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
+## and exercises/autograder/<name>.zip (build output)
+assignments: $(VENV)/.installed
+	$(PY) -m exercises.tools.build
+
+## grade: make grade ASSIGNMENT=02_gradient SUBMISSIONS=dir/of/ipynbs OUT=grading-output
+## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit)
+grade: $(VENV)/.installed
+	@test -n "$(ASSIGNMENT)" || { echo "make grade: set ASSIGNMENT=<name> (one of: $(notdir $(basename $(wildcard exercises/masters/*.ipynb))))" >&2; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "make grade: set SUBMISSIONS=<folder of .ipynb files>" >&2; exit 2; }
+	$(PY) -m exercises.tools.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" "$(or $(OUT),grading-output/$(ASSIGNMENT))" \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB))
