@@ -1,0 +1,402 @@
+"""Graded exercises (issue 5): the build, the committed student notebooks, the book's links, and
+batch grading of planted submissions (right, typically wrong, broken, hostile) without Docker.
+
+The masters are built once into a temporary folder (that build is also what the committed
+student notebooks are compared with); each assignment's planted submissions are graded as one
+parallel batch through the same code as `make grade`, and the tests assert on its CSV.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
+import _grading_helpers as h  # noqa: E402
+
+from exercises.tools import build, grade  # noqa: E402
+
+COMMITTED = ROOT / "exercises" / "student"
+NAMES = ["01_minibatch", "02_gradient", "03_update", "04_epoch_evaluation"]
+TIMEOUT = 40.0  # per submission in the planted batches; a normal one takes ~5 s here
+SECRET = "hunter2-grading-test-secret"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built")
+    build.main(["--student-dir", str(out / "student"), "--autograder-dir", str(out / "autograder")])
+    return out
+
+
+def _normalized(nb_path: Path) -> dict:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        cell.pop("id", None)  # deterministic already (renumbered); don't fail on that alone
+        cell.pop("execution_count", None)
+    return nb
+
+
+# ------------------------------------------------------------------------ building, committed
+
+
+def test_every_master_is_built(built):
+    assert build.master_names() == NAMES
+    for name in NAMES:
+        assert (built / "autograder" / f"{name}.zip").is_file()
+        assert (built / "student" / name / f"{name}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_student_notebooks_are_up_to_date(built, name):
+    fresh, committed = built / "student" / name, COMMITTED / name
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file()), (
+        f"exercises/student/{name} has other files than a fresh build: run `make assignments`"
+    )
+    for rel in files:
+        if rel.suffix == ".ipynb":
+            same = _normalized(fresh / rel) == _normalized(committed / rel)
+        else:
+            same = (fresh / rel).read_bytes() == (committed / rel).read_bytes()
+        assert same, f"exercises/student/{name}/{rel} is out of date: run `make assignments`"
+
+
+def test_rebuild_is_byte_identical(built):
+    """Nothing nondeterministic (cell ids, timestamps) leaks into the student notebooks."""
+    for name in NAMES:
+        nb = f"{name}/{name}.ipynb"
+        assert (built / "student" / nb).read_bytes() == (COMMITTED / nb).read_bytes(), nb
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_notebook_first_cell_installs_for_colab(name):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["repository"]["url"].rstrip("/")
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    nb = h.load(COMMITTED / name / f"{name}.ipynb")
+    first = nb.cells[0].source
+    assert nb.cells[0].cell_type == "code"
+    assert 'if "google.colab" in sys.modules:' in first
+    assert re.search(r'%pip install -q "otter-grader[^"]*" ', first)
+    assert f'"scratchlib @ git+{url}@v{version}"' in first
+    assert f"--branch v{version} {url} " in first
+    assert f"/exercises/student/{name}/tests ." in first
+    assert "grader = otter.Notebook()" in nb.cells[1].source  # after the install
+    # and that cell does nothing off Colab (it runs during grading, without network)
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    def no_shell(*args):
+        raise AssertionError(f"the Colab cell ran {args} outside Colab")
+
+    src = TransformerManager().transform_cell(first)
+    assert "run_line_magic('pip'" in src and "system(" in src
+    exec(compile(src, "colab-cell", "exec"), {"get_ipython": no_shell})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_students_get_no_solutions_and_no_hidden_tests(built, name):
+    student = COMMITTED / name
+    text = (student / f"{name}.ipynb").read_text()
+    assert "BEGIN SOLUTION" not in text and "# HIDDEN" not in text
+    code = "\n".join(
+        c.source for c in h.load(student / f"{name}.ipynb").cells if c.cell_type == "code"
+    )
+    solution = h.load(built / "autograder" / f"{name}-solution.ipynb")
+    answers = [
+        c for c in solution.cells if "otter_assign_solution_cell" in c.metadata.get("tags", [])
+    ]
+    assert len(answers) >= 3
+    for cell in answers:
+        body = cell.source.split("# BEGIN SOLUTION\n")[1].split("# END SOLUTION")[0]
+        assert body.strip() and body.strip() not in code, f"a solution leaked into {name}"
+    public = "".join(p.read_text() for p in sorted((student / "tests").glob("*.py")))
+    assert "'hidden': True" not in public and "'hidden': False" in public
+    with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:
+        tests = [zf.read(n).decode() for n in zf.namelist() if n.startswith("tests/")]
+    assert len(tests) >= 3, "at least three questions"
+    for t in tests:  # every question has public and hidden tests, all-or-nothing
+        assert "'hidden': True" in t and "'hidden': False" in t and "'all_or_nothing': True" in t
+
+
+def test_points_are_read_from_the_zip_without_running_it(built):
+    points = grade.questions(built / "autograder" / "02_gradient.zip")
+    assert points == {"q1": 2.0, "q2": 3.0, "q3": 3.0}
+
+
+# ------------------------------------------------------------------------ the book's pages
+
+
+def test_exercises_page_links_every_student_notebook():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url, branch = config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
+    owner_repo = url.removeprefix("https://github.com/")
+    page = (ROOT / "book" / "exercises.md").read_text()
+    for name in NAMES:
+        path = f"exercises/student/{name}/{name}.ipynb"
+        colab = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
+        binder = f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{path}"
+        assert colab in page, f"book/exercises.md: no Colab link {colab}"
+        assert binder in page, f"book/exercises.md: no Binder link {binder}"
+    # no link to any other repository or branch slipped in by hand
+    for link in re.findall(r"https://(?:colab\.research\.google\.com|mybinder\.org)\S*", page):
+        assert owner_repo in link and f"/{branch}" in link, link
+
+
+def test_exercises_page_points_match_the_autograders(built):
+    page = (ROOT / "book" / "exercises.md").read_text()
+    sections = re.split(r"^## ", page, flags=re.M)[1:]
+    assert len(sections) == len(NAMES)
+    for name, section in zip(NAMES, sections, strict=True):
+        listed = {q: float(p) for q, p in re.findall(r"^\| `(q\d+)` \| (\d+) \|", section, re.M)}
+        assert listed == grade.questions(built / "autograder" / f"{name}.zip"), name
+        assert f"{sum(listed.values()):g} points" in section, name
+
+
+def test_instructor_page_and_readme_state_the_limits():
+    for path in (ROOT / "book" / "instructors.md", ROOT / "exercises" / "README.md"):
+        text = path.read_text()
+        for needle in (
+            "make assignments",
+            "make grade",
+            "grades.csv",
+            "--no-network",
+            "Gradescope",
+        ):
+            assert needle in text, f"{path.name} does not mention {needle}"
+        assert "cannot" in text
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["", "{subs}", "{out}"], "no assignment given"),
+        (["02_gradient", "{tmp}/nowhere", "{out}"], "not found"),
+        (["no_such_assignment", "{subs}", "{out}"], "run `make assignments`"),
+        (["02_gradient", "{tmp}", "{out}"], "no .ipynb files"),
+    ],
+)
+def test_grade_rejects_bad_input_clearly(built, tmp_path, args, message):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "a.ipynb").write_text("{}")
+    fmt = {"subs": subs, "out": tmp_path / "out", "tmp": tmp_path}
+    cmd = [sys.executable, "-m", "exercises.tools.grade", *(a.format(**fmt) for a in args)]
+    cmd += ["--autograder-dir", str(built / "autograder")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_make_grade_requires_assignment():
+    proc = subprocess.run(
+        ["make", "-s", "grade", "SUBMISSIONS=x"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode != 0 and "ASSIGNMENT=" in proc.stderr
+
+
+# ------------------------------------------------------------------------ the planted batch
+
+
+@pytest.fixture(scope="module")
+def batch(built, tmp_path_factory):
+    """Grade every planted 02_gradient submission as one batch; return (rows, expected, ...)."""
+    tmp = tmp_path_factory.mktemp("batch")
+    subs, out = tmp / "submissions", tmp / "out"
+    subs.mkdir()
+    scratch = tmp / "scratch"  # where each submission runs (and its kernel's files live)
+    scratch.mkdir()
+    dropbox = tmp / "dropbox.json"
+    (tmp / "secret.txt").write_text(SECRET)
+    expected = h.plant_02_gradient(
+        built / "autograder" / "02_gradient-solution.ipynb",
+        built / "student" / "02_gradient" / "02_gradient.ipynb",
+        subs,
+        dropbox,
+    )
+    os.environ["GRADING_TEST_SECRET"] = SECRET
+    try:
+        start = time.monotonic()
+        rows = grade.grade(
+            "02_gradient",
+            subs,
+            out,
+            timeout=TIMEOUT,
+            memory_mb=2048,
+            autograder_dir=built / "autograder",
+            scratch_root=scratch,
+        )
+        seconds = time.monotonic() - start
+    finally:
+        del os.environ["GRADING_TEST_SECRET"]
+    print(f"\ngraded {len(expected)} planted submissions in {seconds:.1f} s")
+    return {
+        "rows": h.read_csv(out / "grades.csv"),
+        "expected": expected,
+        "out": out,
+        "dropbox": dropbox,
+        "seconds": seconds,
+        "subs": subs,
+        "scratch": scratch,
+        "intervals": [(r["started"], r["finished"]) for r in rows],
+    }
+
+
+def test_one_csv_row_per_submission(batch):
+    assert set(batch["rows"]) == set(batch["expected"])
+    header = list(next(iter(batch["rows"].values())))
+    assert header == ["file", "q1", "q2", "q3", "total", "max_total", "status", "detail", "flags"]
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        "solution",
+        "q1_forward",
+        "q2_forward",
+        "q2_not_restored",
+        "q3_lr_plus_grad",
+        "empty",
+        "infinite_loop",
+        "raises_first",
+        "not_a_notebook",
+        "cheat_metadata_tests",
+        "cheat_fake_grader",
+        "cheat_patch_libraries",
+        "cheat_edit_test_files",
+        "cheat_read_outside",
+    ],
+)
+def test_planted_submission_gets_exactly_its_points(batch, plant):
+    row, want = batch["rows"][f"{plant}.ipynb"], batch["expected"][f"{plant}.ipynb"]
+    got = {q: float(row[q]) for q in ("q1", "q2", "q3")}
+    assert row["status"] == want["status"], row
+    assert got == {q: float(want[q]) for q in got}, row
+    assert float(row["total"]) == sum(got.values()) and row["max_total"] == "8"
+
+
+def test_timeout_and_errors_say_why(batch):
+    rows = batch["rows"]
+    assert "no result within" in rows["infinite_loop.ipynb"]["detail"]
+    assert "not a readable notebook" in rows["not_a_notebook.ipynb"]["detail"]
+    assert "modified" in rows["cheat_edit_test_files.ipynb"]["detail"]
+    assert rows["solution.ipynb"]["detail"] == ""
+
+
+def test_the_batch_ran_in_parallel_and_the_loop_was_killed(batch):
+    # as many submissions graded at once as there are cores (never more)
+    events = sorted(
+        [(a, 1) for a, _ in batch["intervals"]] + [(b, -1) for _, b in batch["intervals"]]
+    )
+    running, most = 0, 0
+    for _, step in events:
+        running += step
+        most = max(most, running)
+    assert most == min(os.cpu_count() or 1, len(batch["intervals"]))
+    # the loop was stopped at its timeout, not left to run
+    assert max(b - a for a, b in batch["intervals"]) < TIMEOUT + 15
+    import psutil
+
+    leftovers = [
+        p.info["pid"]
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if any(str(batch["scratch"]) in part for part in (p.info["cmdline"] or []))
+    ]
+    assert leftovers == [], "a timed-out kernel was left running"
+
+
+def test_feedback_per_student_shows_public_tests_only(batch):
+    feedback = batch["out"] / "feedback"
+    text = (feedback / "q2_not_restored.txt").read_text()
+    assert "q2: 0 / 3" in text and "q1: 2 / 2" in text and "total: 5 / 8" in text
+    assert "Public tests:" in text
+    assert "x was not restored" not in text, "hidden test text leaked into student feedback"
+    assert "# HIDDEN" not in text and "_B.abs" not in text
+    assert "timeout" in (feedback / "infinite_loop.txt").read_text()
+    assert (batch["out"] / "logs" / "solution.log").stat().st_size > 0
+
+
+def test_hidden_tests_come_from_the_zip_not_the_submission(batch):
+    meta = h.otter_metadata(batch["subs"] / "cheat_metadata_tests.ipynb")
+    assert set(meta["tests"]) == {"q1", "q2", "q3"}  # the cheat really carried tests
+    assert batch["rows"]["cheat_metadata_tests.ipynb"]["total"] == "0"
+
+
+def test_flags_point_at_hostile_code_but_not_at_honest_code(batch):
+    rows = batch["rows"]
+    assert rows["solution.ipynb"]["flags"] == ""
+    assert rows["q3_lr_plus_grad.ipynb"]["flags"] == ""
+    assert "patches-library" in rows["cheat_patch_libraries.ipynb"]["flags"]
+    assert "file-access" in rows["cheat_edit_test_files.ipynb"]["flags"]
+    assert "file-access" in rows["cheat_read_outside.ipynb"]["flags"]
+    assert "otter-internals" in rows["cheat_forge_otter.ipynb"]["flags"]
+
+
+def test_isolation_of_what_a_submission_can_see(batch):
+    seen = json.loads(batch["dropbox"].read_text())
+    assert seen["env_secret"] is None, "the instructor's environment leaked into the kernel"
+    assert seen["home"].startswith(str(batch["scratch"]))
+    assert seen["cwd"].startswith(str(batch["scratch"]))
+    assert str(batch["subs"]) not in seen["cwd"]
+    names = set(seen["siblings"]) | set(seen["parent_siblings"])
+    assert not any(n.endswith(".ipynb") and n != "cheat_read_outside.ipynb" for n in names), (
+        "other submissions are reachable by relative path"
+    )
+    assert seen["memory"] == "MemoryError", "the memory limit did not apply to the kernel"
+    # Documented limit (exercises/README.md): without a container, files the instructor can
+    # read are readable by absolute path, and the probe wrote its report outside its folder.
+    assert seen["secret_file"] == SECRET
+
+
+def test_forging_results_inside_the_kernel_is_the_documented_limit(batch):
+    """A submission that rewrites otter's test runner in its own kernel forges full marks.
+
+    No otter setup (otter run, otter grade in Docker, Gradescope) prevents this: the tests run
+    in the submission's Python process. The row is flagged for a human; see exercises/README.md.
+    If this test fails because the forge stopped working, update the README and this test.
+    """
+    row = batch["rows"]["cheat_forge_otter.ipynb"]
+    assert row["status"] == "ok" and row["total"] == "8"
+    assert "otter-internals" in row["flags"]
+
+
+@pytest.mark.parametrize("name", ["01_minibatch", "03_update", "04_epoch_evaluation"])
+def test_wrong_answers_of_the_other_assignments(built, tmp_path, name):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    expected = h.plant_wrong_answers(name, built / "autograder" / f"{name}-solution.ipynb", subs)
+    grade.grade(name, subs, out, timeout=TIMEOUT, autograder_dir=built / "autograder")
+    rows = h.read_csv(out / "grades.csv")
+    assert set(rows) == set(expected)
+    for file, want in expected.items():
+        row = rows[file]
+        got = {q: float(row[q]) for q in want if q != "status"}
+        assert (row["status"], got) == (want["status"], {q: float(want[q]) for q in got}), file
+
+
+def test_grades_csv_is_replaced_atomically(built, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    out.mkdir()
+    (out / "grades.csv").write_text("old\n")
+    nbformat.write(
+        h.load(built / "student" / "02_gradient" / "02_gradient.ipynb"), subs / "a.ipynb"
+    )
+    grade.grade("02_gradient", subs, out, timeout=TIMEOUT, autograder_dir=built / "autograder")
+    assert h.read_csv(out / "grades.csv")["a.ipynb"]["status"] == "ok"
+    assert [p.name for p in out.iterdir() if p.name.startswith(".grades-")] == []
