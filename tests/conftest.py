@@ -1,4 +1,5 @@
-"""Shared pytest setup: a non-interactive matplotlib backend and the repository root."""
+"""Shared pytest setup: a non-interactive matplotlib backend, the repository root, and the
+``slow`` marker for the modules that need the built book, run notebooks or grade."""
 
 from pathlib import Path
 
@@ -8,6 +9,15 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Test modules that need `make book` first or take minutes: `make test-fast` skips them.
+SLOW_MODULES = {"test_site.py", "test_browser.py", "test_notebooks.py", "test_grading.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
