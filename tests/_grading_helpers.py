@@ -180,6 +180,30 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path, dropbox: Path
         {**zero, "status": "error"},
     )
 
+    # Replaces the test files, lets its own grader.check cells run them, restores them at the end.
+    swap = (
+        "import glob\n"
+        "\n"
+        "_saved = {p: open(p).read() for p in glob.glob('tests/*.py')}\n"
+        "for _p in _saved:\n"
+        "    _q = _p.rsplit('/', 1)[1][:-3]\n"
+        "    with open(_p, 'w') as f:\n"
+        "        f.write(\n"
+        '            \'OK_FORMAT = True\\ntest = {"name": %r, "points": 3, "suites": \'\n'
+        '            \'[{"cases": [{"code": ">>> True\\\\nTrue", "hidden": False}], \'\n'
+        '            \'"type": "doctest", "scored": True, "setup": "", "teardown": ""}]}\\n\'\n'
+        "            % _q\n"
+        "        )"
+    )
+    restore = (
+        "for _p, _text in _saved.items():\n    with open(_p, 'w') as f:\n        f.write(_text)"
+    )
+    swapped = insert_cell(all_wrong, first_answer_cell(all_wrong), swap)
+    plants["cheat_swap_and_restore_tests"] = (
+        insert_cell(swapped, len(swapped.cells), restore),
+        {**zero, "status": "error"},
+    )
+
     # Reads what it can outside its folder and reports it through a file the test provides
     # (which is itself a write outside the folder: containerless grading cannot stop either).
     probe = (

@@ -205,7 +205,11 @@ def test_grade_rejects_bad_input_clearly(built, tmp_path, args, message):
 
 def test_make_grade_requires_assignment():
     proc = subprocess.run(
-        ["make", "-s", "grade", "SUBMISSIONS=x"], capture_output=True, text=True, cwd=ROOT
+        # -o: don't (re)install the venv here, only check the argument
+        ["make", "-s", "-o", ".venv/.installed", "grade", "SUBMISSIONS=x"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.returncode != 0 and "ASSIGNMENT=" in proc.stderr
 
@@ -229,6 +233,11 @@ def batch(built, tmp_path_factory):
         subs,
         dropbox,
     )
+    # another assignment's notebook handed in here: refused by otter's assignment-name check
+    nbformat.write(
+        h.load(built / "autograder" / "01_minibatch-solution.ipynb"), subs / "other.ipynb"
+    )
+    expected["other.ipynb"] = {"q1": 0, "q2": 0, "q3": 0, "status": "error"}
     os.environ["GRADING_TEST_SECRET"] = SECRET
     try:
         start = time.monotonic()
@@ -280,6 +289,8 @@ def test_one_csv_row_per_submission(batch):
         "cheat_patch_libraries",
         "cheat_edit_test_files",
         "cheat_read_outside",
+        "cheat_swap_and_restore_tests",
+        "other",
     ],
 )
 def test_planted_submission_gets_exactly_its_points(batch, plant):
@@ -295,6 +306,8 @@ def test_timeout_and_errors_say_why(batch):
     assert "no result within" in rows["infinite_loop.ipynb"]["detail"]
     assert "not a readable notebook" in rows["not_a_notebook.ipynb"]["detail"]
     assert "modified" in rows["cheat_edit_test_files.ipynb"]["detail"]
+    assert "for assignment '01_minibatch'" in rows["other.ipynb"]["detail"]
+    assert "differ from the autograder" in rows["cheat_swap_and_restore_tests.ipynb"]["detail"]
     assert rows["solution.ipynb"]["detail"] == ""
 
 

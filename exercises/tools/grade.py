@@ -47,7 +47,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from exercises.tools.build import INIT_CELL, colab_cell_source
+from exercises.tools.build import COLAB_CELL, INIT_CELL
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOGRADER = ROOT / "exercises" / "autograder"
@@ -62,7 +62,7 @@ FLAG_PATTERNS = {
     "file-access": r"\bopen\s*\(|\bpathlib\b|\bshutil\b|\bos\.(listdir|walk|scandir|remove|chmod)"
     r"|\bglob\b|\.\./",
     "process-or-network": r"\bsubprocess\b|\bos\.(system|popen|fork|exec)|\bsocket\b|\burllib\b"
-    r"|\brequests\b|^\s*[!%]",
+    r"|\brequests\b|^\s*(!|%{1,2}[a-zA-Z])",
 }
 
 
@@ -108,14 +108,19 @@ def questions(zip_path: Path) -> dict[str, float]:
     return points
 
 
-def code_flags(path: Path, assignment: str) -> list[str]:
+_COLAB_RX = re.compile(re.escape(COLAB_CELL.rstrip("\n")))
+for _field in ("{otter_version}", "{url}", "{version}", "{name}"):
+    _COLAB_RX = re.compile(_COLAB_RX.pattern.replace(re.escape(_field), r"[\w.:/@+-]+"))
+
+
+def code_flags(path: Path) -> list[str]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
         cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
         sources = ["".join(c["source"]) for c in cells]
-        # The Colab install and otter init cells are ours (if unchanged): don't flag them.
-        ours = {colab_cell_source(assignment), INIT_CELL}
-        source = "\n".join(src for src in sources if src not in ours)
+        # The Colab install and otter init cells are ours (if unchanged, for any version or
+        # repository URL the notebook was handed out with): don't flag their pip and imports.
+        source = "\n".join(s for s in sources if s != INIT_CELL and not _COLAB_RX.fullmatch(s))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return []
     return [k for k, rx in FLAG_PATTERNS.items() if re.search(rx, source, flags=re.MULTILINE)]
@@ -284,7 +289,7 @@ def grade(
             )
         )
     for f, row in zip(files, rows, strict=True):
-        row["flags"] = " ".join(code_flags(f, assignment))
+        row["flags"] = " ".join(code_flags(f))
         _write_feedback(out / "feedback" / f"{f.stem}.txt", row, points, row.get("public", ""))
     write_csv(out / "grades.csv", rows, points)
     return rows
@@ -342,6 +347,8 @@ def _run_one(zip_path: str, submission: str, result_path: str) -> None:
     found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tests_dir.glob("*.py")}
     if found != expected:
         return finish(status="error", detail="the test files were modified during grading")
+    if not _ran_the_zips_tests(zip_path, Path(ag_dir, "results", "results.pkl")):
+        return finish(status="error", detail="the tests that ran differ from the autograder's")
     output = json.loads(Path(ag_dir, "results", "results.json").read_text())
     scores, public = {}, ""
     for test in output.get("tests", []):
@@ -350,6 +357,32 @@ def _run_one(zip_path: str, submission: str, result_path: str) -> None:
         elif "score" in test:
             scores[test["name"]] = test["score"]
     finish(status="ok", scores=scores, public=public)
+
+
+def _ran_the_zips_tests(zip_path: str, results_pkl: Path) -> bool:
+    """Whether the test cases otter recorded are exactly the zip's (catches test files that
+    were replaced while the checks ran and restored afterwards)."""
+    import dill
+
+    with zipfile.ZipFile(zip_path) as zf:
+        want = {}
+        for name in zf.namelist():
+            if re.fullmatch(r"tests/[^/]+\.py", name):
+                for node in ast.parse(zf.read(name).decode("utf-8")).body:
+                    if (
+                        isinstance(node, ast.Assign)
+                        and getattr(node.targets[0], "id", "") == "test"
+                    ):
+                        test = ast.literal_eval(node.value)
+                        cases = [c for suite in test["suites"] for c in suite["cases"]]
+                        want[test["name"]] = [(bool(c.get("hidden")), c["code"]) for c in cases]
+    with open(results_pkl, "rb") as f:
+        results = dill.load(f)  # written by the kernel: only ever loaded in this child process
+    got = {
+        name: [(bool(tc.hidden), tc.body) for tc in tf.test_cases]
+        for name, tf in results.results.items()
+    }
+    return got == want
 
 
 def main(argv: list[str] | None = None) -> int:
