@@ -89,20 +89,24 @@ def autograder_zip(assignment: str, autograder_dir: Path = AUTOGRADER) -> Path:
     return path
 
 
-def questions(zip_path: Path) -> dict[str, float]:
-    """Question name -> points, read (never executed) from the zip's test files."""
-    points = {}
+def zip_tests(zip_path: Path | str) -> dict[str, dict]:
+    """Question name -> otter's test dict, read (never executed) from the zip's test files."""
+    tests = {}
     with zipfile.ZipFile(zip_path) as zf:
         for name in sorted(zf.namelist()):
             if not re.fullmatch(r"tests/[^/]+\.py", name):
                 continue
-            module = ast.parse(zf.read(name).decode("utf-8"))
-            for node in module.body:
-                if isinstance(node, ast.Assign) and [
-                    getattr(t, "id", None) for t in node.targets
-                ] == ["test"]:
+            for node in ast.parse(zf.read(name).decode("utf-8")).body:
+                targets = [getattr(t, "id", None) for t in getattr(node, "targets", [])]
+                if isinstance(node, ast.Assign) and targets == ["test"]:
                     test = ast.literal_eval(node.value)
-                    points[test["name"]] = float(test["points"])
+                    tests[test["name"]] = test
+    return tests
+
+
+def questions(zip_path: Path) -> dict[str, float]:
+    """Question name -> points."""
+    points = {name: float(test["points"]) for name, test in zip_tests(zip_path).items()}
     if not points:
         raise UsageError(f"{zip_path} holds no tests; rebuild it with `make assignments`")
     return points
@@ -177,15 +181,8 @@ def grade_one(
         "PYTHONNOUSERSITE": "1",
         "PYTHONPATH": str(ROOT),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "exercises.tools.grade",
-        "_one",
-        str(zip_path),
-        str(submission.resolve()),
-    ]
-    cmd.append(str(result_path))
+    child = ["-m", "exercises.tools.grade", "_one", str(zip_path), str(submission.resolve())]
+    cmd = [sys.executable, *child, str(result_path)]
     log_path = out / "logs" / f"{submission.stem}.log"
     try:
         with open(log_path, "wb") as log:
@@ -364,18 +361,12 @@ def _ran_the_zips_tests(zip_path: str, results_pkl: Path) -> bool:
     were replaced while the checks ran and restored afterwards)."""
     import dill
 
-    with zipfile.ZipFile(zip_path) as zf:
-        want = {}
-        for name in zf.namelist():
-            if re.fullmatch(r"tests/[^/]+\.py", name):
-                for node in ast.parse(zf.read(name).decode("utf-8")).body:
-                    if (
-                        isinstance(node, ast.Assign)
-                        and getattr(node.targets[0], "id", "") == "test"
-                    ):
-                        test = ast.literal_eval(node.value)
-                        cases = [c for suite in test["suites"] for c in suite["cases"]]
-                        want[test["name"]] = [(bool(c.get("hidden")), c["code"]) for c in cases]
+    want = {
+        name: [
+            (bool(c.get("hidden")), c["code"]) for suite in test["suites"] for c in suite["cases"]
+        ]
+        for name, test in zip_tests(zip_path).items()
+    }
     with open(results_pkl, "rb") as f:
         results = dill.load(f)  # written by the kernel: only ever loaded in this child process
     got = {
