@@ -45,7 +45,7 @@ import sys
 
 if "google.colab" in sys.modules:
     %pip install -q "otter-grader=={otter_version}" "scratchlib @ git+{url}@v{version}"
-    !git clone -q --depth 1 --branch v{version} {url} /tmp/course
+    !rm -rf /tmp/course && git clone -q --depth 1 --branch v{version} {url} /tmp/course
     !cp -r /tmp/course/exercises/student/{name}/tests .
 elif importlib.util.find_spec("otter") is None:
     %pip install -q "otter-grader=={otter_version}"
