@@ -31,7 +31,9 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
     project = pyproject()["project"]
     wanted = dict(
         parse_requirement(r)
-        for r in project["dependencies"] + project["optional-dependencies"]["book"]
+        for r in project["dependencies"]
+        + project["optional-dependencies"]["book"]
+        + project["optional-dependencies"]["grading"]
     )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed: dict[str, str] = {}
@@ -48,7 +50,8 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
     listed.pop("python", None)
     listed.pop("pip", None)
     assert listed == wanted, (
-        "environment.yml and pyproject.toml (dependencies + the book extra) disagree:\n"
+        "environment.yml and pyproject.toml (dependencies + the book and grading extras) "
+        "disagree:\n"
         f"only in pyproject: { {k: v for k, v in wanted.items() if listed.get(k) != v} }\n"
         f"only in environment.yml: { {k: v for k, v in listed.items() if wanted.get(k) != v} }"
     )
