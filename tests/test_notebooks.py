@@ -29,8 +29,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 IGNORE_TAG = "nbval-ignore-output"
 
-#: One BLAS thread: the notebooks' small matrix products run faster single-threaded on a busy
-#: 2-core machine, and the committed outputs were computed the same way.
+#: One BLAS thread. The outputs do not depend on it (checked: default threads reproduce them),
+#: but on a busy 2-core machine OpenBLAS threads contend and chapter 2's numerical gradient
+#: (80,000 small matrix products) slows from ~15 s to over a minute; one thread keeps it steady.
 SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 #: Each notebook runs in well under a minute on an idle 2-core machine; this only catches hangs.
