@@ -196,8 +196,8 @@ class TwoLayerNet:
     def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
         """Gradient of ``loss(x, t)`` for every parameter by central differences (slow).
 
-        Two forward passes per parameter: 79,510 parameters for 784-50-10, so one call
-        costs about 159,000 forward passes. Use it to check :meth:`gradient`.
+        Two forward passes per parameter: 39,760 parameters for 784-50-10, so one call
+        costs 79,520 forward passes. Use it to check :meth:`gradient`.
 
         Parameters
         ----------
