@@ -62,9 +62,11 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 ## bench: speed benchmarks (not tests); run on an otherwise idle machine
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS builds) slow a
+# current numpy; the benchmarks run without them. The tests keep the machine's settings.
 bench: setup
-	$(PY) benchmarks/bench_train.py
-	$(PY) benchmarks/bench_data.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench_train.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench_data.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -14,12 +14,15 @@ Prints median wall seconds, the ratio to the book loop, and final train/test acc
 Targets: float32 <= 0.30x the book loop, float64 <= 0.55x, test accuracy within 1 point.
 
 Run on an otherwise idle machine: ``make bench`` or ``python benchmarks/bench_train.py``
-(``--rounds N``, ``--iters N`` for a quicker look).
+(``--rounds N``, ``--iters N`` for a quicker look). ``make bench`` unsets ``OPENBLAS_CORETYPE``
+and ``OPENBLAS_L2_SIZE``, which some of the course machines set to work around old OpenBLAS
+builds and which slow a current numpy (all three runs share the kernel, so ratios stay fair).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -145,6 +148,16 @@ def load_data():
     return *load_fashion_mnist(), "Fashion-MNIST"
 
 
+def blas_kernel() -> str:
+    """Which OpenBLAS kernel runs (threadpoolctl when installed, else the forcing variable)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return os.environ.get("OPENBLAS_CORETYPE", "auto-detected") + " (env)"
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(f"{i.get('architecture')} x{i.get('num_threads')}" for i in blas) or "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
@@ -179,7 +192,7 @@ def main() -> None:
     base = statistics.median(times["book loop (float64)"])
     print(
         f"\n{source}: 784-50-10, batch 100, lr 0.1, {args.iters} iterations, "
-        f"median of {args.rounds} interleaved rounds"
+        f"median of {args.rounds} interleaved rounds, BLAS kernel {blas_kernel()}"
     )
     print(f"{'run':<20} {'median s':>9} {'vs book':>8} {'train acc':>10} {'test acc':>9}")
     for name in runs:
