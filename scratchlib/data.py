@@ -564,7 +564,8 @@ def _parsed_path(spec: _Dataset, data_home, key: str) -> Path:
 
 def _read_parsed(path: Path) -> dict[str, np.ndarray] | None:
     try:
-        with np.load(path, allow_pickle=False) as z:
+        # open the file ourselves: np.load leaks its handle when the file is not an archive
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             arrays = {k: z[k] for k in _FILES}
     except Exception:  # whatever is wrong with the cache, it is simply rebuilt
         return None
@@ -589,6 +590,7 @@ def _write_parsed(path: Path, arrays: dict[str, np.ndarray]) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        os.chmod(tmp, 0o644)  # as the downloads: readable by everyone sharing the cache
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

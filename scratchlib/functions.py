@@ -29,6 +29,12 @@ __all__ = [
 CROSS_ENTROPY_DELTA = 1e-7
 
 
+def _as_float(x: ArrayLike) -> NDArray[np.floating]:
+    """``x`` as an array of its own floating dtype, or float64 (integers, booleans)."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
 def identity_function(x: ArrayLike) -> NDArray:
     """Return ``x`` unchanged (the output activation of a regression network).
 
@@ -69,13 +75,14 @@ def sigmoid(x: ArrayLike) -> NDArray:
     Parameters
     ----------
     x : array_like, any shape
-        Floating arrays keep their dtype (float32 stays float32); integers give float64.
+        Floating arrays keep their dtype (float32 stays float32); integers and booleans give
+        float64.
 
     Returns
     -------
     ndarray, same shape as ``x``, values in ``[0, 1]``
     """
-    x = np.asarray(x)
+    x = _as_float(x)
     e = np.exp(-np.abs(x))
     s = 1 / (1 + e)
     return np.where(x >= 0, s, e * s)
@@ -123,9 +130,8 @@ def relu_grad(x: ArrayLike) -> NDArray:
     -------
     ndarray, same shape and dtype as ``x`` (float64 for integer input)
     """
-    x = np.asarray(x)
-    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
-    return (x >= 0).astype(dtype)
+    x = _as_float(x)
+    return (x >= 0).astype(x.dtype)
 
 
 def softmax(x: ArrayLike) -> NDArray:
@@ -141,7 +147,7 @@ def softmax(x: ArrayLike) -> NDArray:
     ndarray, same shape as ``x``
         Probabilities: each row is positive and sums to 1. Floating dtype is kept.
     """
-    x = np.asarray(x)
+    x = _as_float(x)
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -175,6 +181,7 @@ def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np
     Parameters
     ----------
     t : array_like, shape (N, C) one-hot or (N,) integer class labels
+        For a single sample (N = 1) also shape (C,) one-hot or a scalar label.
     num_classes : int
         ``C``, the number of classes (the width of the network's output).
     batch_size : int
@@ -190,6 +197,8 @@ def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np
         When ``t`` has neither shape, or an integer label is outside ``[0, C)``.
     """
     t = np.asarray(t)
+    if batch_size == 1 and t.ndim <= 1 and t.size in (1, num_classes):
+        t = t.reshape(1, -1) if t.size == num_classes and num_classes > 1 else t.reshape(1)
     if t.shape == (batch_size, num_classes):
         return t.argmax(axis=1)
     if t.shape != (batch_size,):
@@ -236,6 +245,8 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     if y.ndim != 2:
         raise ValueError(f"y must have shape (C,) or (N, C); got shape {y.shape}")
     batch_size, num_classes = y.shape
+    if batch_size == 0:
+        raise ValueError("cross_entropy_error: the batch is empty (y has shape (0, C))")
     idx = label_indices(t, num_classes, batch_size)
     picked = y[np.arange(batch_size), idx]
     return float(-np.sum(np.log(picked + CROSS_ENTROPY_DELTA)) / batch_size)

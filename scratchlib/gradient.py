@@ -4,7 +4,9 @@
 The functions are the book's, with two defects fixed: ``numerical_gradient`` refuses integer
 arrays (``x + h`` would be rounded back to the integer and every difference would be wrong;
 the book's version turns ``[1, 2]`` into ``[5000, 15000]``) and it always puts ``x`` back, even
-when ``f`` raises. ``gradient_descent`` no longer overwrites the caller's starting point.
+when ``f`` raises. ``gradient_descent`` no longer overwrites the caller's starting point, and
+its history holds every point visited, the start and the end included (``step_num + 1`` rows,
+where the book records the ``step_num`` points before each step).
 """
 
 from __future__ import annotations

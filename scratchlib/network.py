@@ -103,21 +103,22 @@ class TwoLayerNet:
         )
 
     # -- input checks -------------------------------------------------------------------
-    def _check_input_shape(self, x: NDArray) -> None:
+    def _as_batch(self, x: ArrayLike) -> NDArray:
+        """``x`` as a (N, input_size) array, dtype unchanged (1-D: one sample)."""
+        x = np.asarray(x)
+        if x.ndim == 1 and x.shape[0] == self.input_size:
+            x = x.reshape(1, -1)
         if x.ndim != 2 or x.shape[1] != self.input_size:
             raise ValueError(
                 f"x must have shape (N, {self.input_size}) or ({self.input_size},); "
                 f"got shape {x.shape}. Flatten images first, e.g. "
                 f"load_fashion_mnist(flatten=True) or x.reshape(len(x), -1)."
             )
+        return x
 
     def _as_input(self, x: ArrayLike) -> NDArray:
         """``x`` as a (N, input_size) array of the network's dtype (1-D: one sample)."""
-        x = np.asarray(x)
-        if x.ndim == 1 and x.shape[0] == self.input_size:
-            x = x.reshape(1, -1)
-        self._check_input_shape(x)
-        return x.astype(self.dtype, copy=False)
+        return self._as_batch(x).astype(self.dtype, copy=False)
 
     # -- the book's methods -------------------------------------------------------------
     def _hidden(self, x: NDArray) -> NDArray:
@@ -162,14 +163,13 @@ class TwoLayerNet:
 
         Parameters
         ----------
-        x : array_like, shape (N, input_size)
+        x : array_like, shape (N, input_size) or (input_size,)
 
         Returns
         -------
-        ndarray of intp, shape (N,)
+        ndarray of intp, shape (N,) (N = 1 for a single sample)
         """
-        x = np.asarray(x)
-        self._check_input_shape(x)
+        x = self._as_batch(x)
         labels = np.empty(len(x), dtype=np.intp)
         for start in range(0, len(x), EVAL_BLOCK_ROWS):
             block = x[start : start + EVAL_BLOCK_ROWS].astype(self.dtype, copy=False)

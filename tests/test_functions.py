@@ -145,3 +145,38 @@ def test_softmax_cross_entropy_gradient_closed_form():
 
 def test_module_has_no_stray_public_names():
     assert set(F.__all__) == BOOK_NAMES
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([200, 3, 0], np.uint8),
+        ([-128, 127, 0], np.int8),
+        ([-700, 5, 0], np.int32),
+        ([True, False, True], np.bool_),
+    ],
+)
+def test_integer_and_boolean_inputs_give_float64(values, dtype):
+    x = np.array(values, dtype=dtype)
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        s = sigmoid(x)
+        y = softmax(x)
+    expected = 1 / (1 + np.exp(-np.asarray(values, dtype=np.float64)))
+    assert s.dtype == np.float64 and y.dtype == np.float64
+    np.testing.assert_allclose(s, expected, rtol=1e-15)
+    assert relu_grad(x).dtype == np.float64
+    assert sigmoid_grad(x).dtype == np.float64
+
+
+def test_cross_entropy_single_sample_label_forms():
+    y = np.array([0.2, 0.8])
+    expected = -np.log(0.8 + 1e-7)
+    assert cross_entropy_error(y, 1) == pytest.approx(expected)
+    assert cross_entropy_error(y, [1]) == pytest.approx(expected)
+    assert cross_entropy_error(y, [0, 1]) == pytest.approx(expected)
+
+
+def test_cross_entropy_empty_batch_is_an_error():
+    with pytest.raises(ValueError, match="empty"):
+        cross_entropy_error(np.zeros((0, 3)), np.zeros(0, dtype=int))

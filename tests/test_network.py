@@ -57,6 +57,19 @@ def test_predict_is_the_formula():
     assert net.predict(x[0]).shape == (3,)
 
 
+def test_one_sample_everywhere():
+    x, t = small_problem(n=1)
+    net = TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=2)
+    sample, label = x[0], int(t[0])
+    assert net.predict_labels(sample).shape == (1,)
+    assert net.accuracy(sample, label) == net.accuracy(x, t)
+    assert net.loss(sample, label) == pytest.approx(net.loss(x, t), rel=1e-14)
+    for labels in (label, [label], np.eye(3)[label]):
+        loss, grads = net.loss_and_gradient(sample, labels)
+        assert loss == pytest.approx(net.loss(x, t), rel=1e-14)
+        np.testing.assert_array_equal(grads["W1"], net.gradient(x, t)["W1"])
+
+
 def test_seed_makes_weights_reproducible():
     a = TwoLayerNet(784, 50, 10, seed=7)
     b = TwoLayerNet(784, 50, 10, seed=7)
