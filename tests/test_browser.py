@@ -17,16 +17,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _site_helpers as site
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-import _site_helpers as site  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -502,7 +502,9 @@ def _need_mnist_test_dir() -> None:
     if MNIST_TEST_DIR.is_dir():
         return
     message = f"{MNIST_TEST_DIR} does not exist on this machine (real MNIST files)"
-    if os.environ.get("CI"):  # CI always has ../shared beside the clone: never skip there
+    # The course's CI always has ../shared beside its clone: never skip there. GitHub's
+    # runners (the Pages workflow) have no ../shared at all.
+    if os.environ.get("CI") and not os.environ.get("GITHUB_ACTIONS"):
         pytest.fail(message)
     pytest.skip(message)
 

@@ -17,15 +17,14 @@ import time
 import zipfile
 from pathlib import Path
 
+import _grading_helpers as h
 import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
-import _grading_helpers as h  # noqa: E402
+from exercises.tools import build, grade
 
-from exercises.tools import build, grade  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COMMITTED = ROOT / "exercises" / "student"
 NAMES = ["01_minibatch", "02_gradient", "03_update", "04_epoch_evaluation"]

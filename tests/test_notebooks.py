@@ -36,6 +36,8 @@ SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_T
 
 #: Each notebook runs in well under a minute on an idle 2-core machine; this only catches hangs.
 RUN_TIMEOUT = 300
+#: The promise to readers: every chapter runs top to bottom in under a minute (kernel included).
+BUDGET_SECONDS = 60
 
 
 def _load(path: Path) -> dict:
@@ -123,4 +125,7 @@ def test_notebook_reproduces_its_outputs(notebook):
         f"nbval: {notebook.name} does not reproduce its committed outputs "
         f"(exit {result.returncode}, {seconds:.0f} s):\n{result.stdout[-20000:]}\n"
         f"{result.stderr[-5000:]}"
+    )
+    assert seconds < BUDGET_SECONDS, (
+        f"{notebook.name} took {seconds:.0f} s: chapters must run in under {BUDGET_SECONDS} s"
     )

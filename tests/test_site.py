@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 from urllib.parse import urlparse
 
+import _site_helpers as site
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-import _site_helpers as site  # noqa: E402
 
 CHAPTERS = site.chapters()
 # github.com repositories the README may cite besides the course's own (credits, data).

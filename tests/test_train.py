@@ -41,7 +41,7 @@ def test_train_learns_a_synthetic_problem_within_seconds():
     elapsed = time.perf_counter() - start
     assert history.test_acc[-1] > 0.80
     assert history.test_acc[0] < history.test_acc[-1]
-    assert elapsed < 5.0
+    assert elapsed < 10.0  # about 0.1 s here; generous for a loaded machine
     assert all(p.dtype == np.float32 for p in net.params.values())
 
 
@@ -146,17 +146,51 @@ def test_sampling_with_replacement_touches_about_63_percent():
     assert abs(coverage - (1 - np.exp(-1))) < 0.01
 
 
-def test_shuffle_training_uses_every_sample():
-    train_data, test_data = blobs(300, 1), blobs(100, 2)
-    history = scratchlib.train(
-        TwoLayerNet(20, 8, 10, seed=0),
-        train_data,
-        test_data,
-        iters_num=6,
-        sampling="shuffle",
-        seed=0,
+class Recording(TwoLayerNet):
+    """Records every minibatch the training loop asks a gradient for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batches: list[np.ndarray] = []
+        self.hidden_rows = 0
+
+    def loss_and_gradient(self, x, t):
+        self.batches.append(np.asarray(x)[:, 0].astype(int))  # column 0 holds the sample id
+        return super().loss_and_gradient(x, t)
+
+    def _hidden(self, x):
+        self.hidden_rows += len(x)
+        return super()._hidden(x)
+
+
+def numbered_data(n):
+    x, t = blobs(n, 1)
+    x[:, 0] = np.arange(n)  # sample ids, exactly representable in float32
+    return x, t
+
+
+@pytest.mark.parametrize(
+    ("sampling", "every_sample_once"), [("shuffle", True), ("replacement", False)]
+)
+def test_sampling_modes_reach_the_network(sampling, every_sample_once):
+    train_data, test_data = numbered_data(300), blobs(100, 2)
+    net = Recording(20, 8, 10, seed=0)
+    scratchlib.train(net, train_data, test_data, iters_num=6, sampling=sampling, seed=0)
+    assert len(net.batches) == 6 and all(len(b) == 100 for b in net.batches)
+    epochs = [np.sort(np.concatenate(net.batches[i : i + 3])) for i in (0, 3)]
+    once = all(np.array_equal(e, np.arange(300)) for e in epochs)
+    assert once is every_sample_once
+
+
+def test_exactly_one_forward_pass_per_iteration():
+    train_data, test_data = blobs(250, 1), blobs(50, 2)
+    net = Recording(20, 8, 10, seed=0)
+    scratchlib.train(
+        net, train_data, test_data, iters_num=20, batch_size=10, seed=0, eval_interval=8
     )
-    assert history.settings["sampling"] == "shuffle" and len(history.train_loss) == 6
+    evaluations = 3  # after iterations 0, 8 and 16
+    assert len(net.batches) == 20
+    assert net.hidden_rows == 20 * 10 + evaluations * (250 + 50)
 
 
 def test_sgd_update_is_in_place_and_scaled():
