@@ -15,7 +15,8 @@ HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 ## setup: Python packages in .venv, the Fashion-MNIST dataset and a headless Chromium
 setup: $(VENV)/.installed system-packages dataset
 
-$(VENV)/.installed: pyproject.toml
+# system-packages first (order only): on a fresh Debian it brings python3-venv for the venv.
+$(VENV)/.installed: pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[book,test,grading]"
@@ -28,6 +29,8 @@ system-packages:
 ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v $(PYTHON) >/dev/null 2>&1 || missing="$$missing python3"; \
+	$(PYTHON) -c "import ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "apt-get install$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
