@@ -303,10 +303,10 @@ def plant_wrong_answers(name: str, solution: Path, folder: Path) -> dict:
                     "params[key] -= lr * grads[key]",
                     "params[key] = params[key] - lr * grads[key]",
                 ),
-                "q2_no_minimum": (
+                "q2_floor": (
                     "q2",
+                    "return -(-train_size // batch_size)",
                     "return max(train_size // batch_size, 1)",
-                    "return train_size // batch_size",
                 ),
                 "q3_loss_before_update": (
                     "q3",
