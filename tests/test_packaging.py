@@ -2,6 +2,7 @@
 test command, the README names the two commands."""
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -96,3 +97,10 @@ def test_setup_installs_every_extra():
     match = re.search(r'pip install [^\n]*-e "\.\[([a-z,]+)\]"', makefile)
     assert match, "make setup must pip install -e .[extras]"
     assert set(match.group(1).split(",")) == extras
+
+
+def test_ruff_lint_and_format_are_clean():
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run([str(ruff), *args], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, f"ruff {' '.join(args)}:\n{result.stdout}{result.stderr}"
