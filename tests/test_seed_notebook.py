@@ -1,8 +1,9 @@
 """The study notebook's TwoLayerNet, pasted as it is, against scratchlib.TwoLayerNet.
 
-The course grew from a study notebook of the book's chapter 4. Its class (the book's
-``ch04/two_layer_net.py``) is pasted below unchanged except for its imports, which point at
-scratchlib instead of the book's ``common`` package. With the same parameters both networks
+The course grew from a study notebook of the book's chapter 4, whose network is the book's
+``ch04/two_layer_net.py`` class (predict, loss, accuracy, numerical_gradient). That class is
+pasted below as the book prints it, except for its imports, which point at scratchlib instead
+of the book's ``common`` package. (The study notebook itself is not in this repository.) With the same parameters both networks
 must give the same predictions, losses and numerical gradients.
 """
 
@@ -11,7 +12,7 @@ import pytest
 
 from scratchlib import TwoLayerNet
 
-# --- pasted from the study notebook; only the two import lines were changed ------------------
+# --- the book's class, as in the study notebook; only the two import lines were changed ------------------
 # fmt: off
 from scratchlib.functions import *  # noqa: F403  (was: from common.functions import *)
 from scratchlib.gradient import numerical_gradient  # was: from common.gradient import ...
@@ -19,7 +20,6 @@ from scratchlib.gradient import numerical_gradient  # was: from common.gradient 
 
 class SeedTwoLayerNet:
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
-        # 가중치 초기화
         self.params = {}
         self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)
         self.params['b1'] = np.zeros(hidden_size)
@@ -37,7 +37,6 @@ class SeedTwoLayerNet:
 
         return y
 
-    # x : 입력 데이터, t : 정답 레이블
     def loss(self, x, t):
         y = self.predict(x)
 
@@ -51,7 +50,6 @@ class SeedTwoLayerNet:
         accuracy = np.sum(y == t) / float(x.shape[0])
         return accuracy
 
-    # x : 입력 데이터, t : 정답 레이블
     def numerical_gradient(self, x, t):
         loss_W = lambda W: self.loss(x, t)  # noqa: E731
 
