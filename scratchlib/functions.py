@@ -241,16 +241,31 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     y = np.asarray(y)
     t = np.asarray(t)
     if y.ndim == 1:
-        y = y.reshape(1, -1)
-        t = t.reshape(1, -1) if t.ndim == 1 and t.size == y.size else t.reshape(-1)
+        y = y.reshape(1, -1)  # one sample; label_indices accepts its one-hot or scalar label
     if y.ndim != 2:
         raise ValueError(f"y must have shape (C,) or (N, C); got shape {y.shape}")
     batch_size, num_classes = y.shape
     if batch_size == 0:
         raise ValueError("cross_entropy_error: the batch is empty (y has shape (0, C))")
-    idx = label_indices(t, num_classes, batch_size)
-    picked = y[np.arange(batch_size), idx]
-    return float(-np.sum(np.log(picked + CROSS_ENTROPY_DELTA)) / batch_size)
+    return mean_log_loss(y, label_indices(t, num_classes, batch_size))
+
+
+def mean_log_loss(y: NDArray, idx: NDArray[np.intp]) -> float:
+    """``mean(-log(y[i, idx[i]] + 1e-7))``: the cross-entropy once labels are indices.
+
+    Parameters
+    ----------
+    y : ndarray, shape (N, C)
+        Predicted probabilities.
+    idx : ndarray of int, shape (N,)
+        The correct class of each sample (see :func:`label_indices`).
+
+    Returns
+    -------
+    float
+    """
+    picked = y[np.arange(len(y)), idx]
+    return float(-np.sum(np.log(picked + CROSS_ENTROPY_DELTA)) / len(y))
 
 
 def softmax_loss(x: ArrayLike, t: ArrayLike) -> float:

@@ -6,9 +6,9 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from scratchlib.functions import (
-    CROSS_ENTROPY_DELTA,
     cross_entropy_error,
     label_indices,
+    mean_log_loss,
     sigmoid,
     softmax,
 )
@@ -124,6 +124,9 @@ class TwoLayerNet:
     def _hidden(self, x: NDArray) -> NDArray:
         return sigmoid(x @ self.params["W1"] + self.params["b1"])
 
+    def _scores(self, z1: NDArray) -> NDArray:
+        return z1 @ self.params["W2"] + self.params["b2"]
+
     def predict(self, x: ArrayLike) -> NDArray:
         """Class probabilities for a batch (or one sample).
 
@@ -138,7 +141,7 @@ class TwoLayerNet:
         """
         single = np.ndim(x) == 1
         x = self._as_input(x)
-        y = softmax(self._hidden(x) @ self.params["W2"] + self.params["b2"])
+        y = softmax(self._scores(self._hidden(x)))
         return y[0] if single else y
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
@@ -173,8 +176,8 @@ class TwoLayerNet:
         labels = np.empty(len(x), dtype=np.intp)
         for start in range(0, len(x), EVAL_BLOCK_ROWS):
             block = x[start : start + EVAL_BLOCK_ROWS].astype(self.dtype, copy=False)
-            scores = self._hidden(block) @ self.params["W2"]
-            labels[start : start + len(block)] = (scores + self.params["b2"]).argmax(axis=1)
+            scores = self._scores(self._hidden(block))
+            labels[start : start + len(block)] = scores.argmax(axis=1)
             del block, scores  # free this block before the next one is converted
         return labels
 
@@ -240,8 +243,8 @@ class TwoLayerNet:
 
         # forward
         z1 = self._hidden(x)
-        y = softmax(z1 @ W2 + self.params["b2"])
-        loss = -np.log(y[rows, idx] + CROSS_ENTROPY_DELTA).sum() / batch_num
+        y = softmax(self._scores(z1))
+        loss = mean_log_loss(y, idx)
 
         # backward: d(loss)/d(a2) = (y - t) / N
         dy = y
@@ -255,7 +258,7 @@ class TwoLayerNet:
             "W2": z1.T @ dy,
             "b2": dy.sum(axis=0),
         }
-        return float(loss), grads
+        return loss, grads
 
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
         """Gradient of ``loss(x, t)`` by backpropagation (the book's ``gradient``).
