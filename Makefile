@@ -41,7 +41,7 @@ endif
 
 dataset: $(VENV)/.installed system-packages
 	@if [ -d "$(FASHION_DIR)" ]; then echo "Fashion-MNIST: $(FASHION_DIR)"; \
-	else $(PY) -m scratchlib.data fashion-mnist; fi
+	else $(PY) -m scratchlib fashion-mnist; fi
 
 ## book: set up, then build the static site into _build/html (warnings are errors)
 book: setup

@@ -1,4 +1,4 @@
-"""Benchmark: the book's ch04 training loop against scratchlib.train (float64 and float32).
+"""Benchmark: the book's ch04 training loop against scratchlib.trainer.train (float64 and float32).
 
 The seed configuration -- 784-50-10 sigmoid, batch 100, lr 0.1, 10,000 iterations, train and
 test accuracy every epoch -- on Fashion-MNIST, three ways in one process, interleaved over
@@ -7,7 +7,7 @@ several rounds so that machine noise hits all three alike:
 - ``book``: a faithful transcription of the book's ``ch04/train_neuralnet.py`` and
   ``two_layer_net.py`` (its ``gradient``, ``np.random.choice``, ``loss()`` every iteration,
   float64 parameters, ``accuracy`` on the whole set at once);
-- ``scratchlib f64``: ``scratchlib.train`` with a float64 ``TwoLayerNet``;
+- ``scratchlib f64``: ``scratchlib.train`` (the function) with a float64 ``TwoLayerNet``;
 - ``scratchlib f32``: the same in float32.
 
 Prints median wall seconds, the ratio to the book loop, and final train/test accuracy.

@@ -16,7 +16,7 @@ only when complete. The parsed arrays are cached as an uncompressed ``.npz`` nex
 downloads, so that a second load skips the gzip parse. Nothing is ever written inside the
 installed package.
 
-Run ``python -m scratchlib.data fashion-mnist`` (or ``mnist``) to fetch a dataset ahead of
+Run ``python -m scratchlib fashion-mnist`` (or ``mnist``) to fetch a dataset ahead of
 time.
 """
 
@@ -690,7 +690,7 @@ def _load(
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: make sure a dataset is available and print where its files are."""
     parser = argparse.ArgumentParser(
-        prog="python -m scratchlib.data",
+        prog="python -m scratchlib",
         description="Make sure MNIST or Fashion-MNIST is available (download it if needed).",
     )
     parser.add_argument("dataset", choices=sorted(_DATASETS))
@@ -710,7 +710,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     folders = sorted({str(p.parent) for p in paths.values()})
     print(f"{spec.name}: {', '.join(folders)}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from scratchlib.train import History
+from scratchlib.trainer import History
 
 __all__ = ["plot_accuracy", "plot_loss", "show_images"]
 
@@ -31,7 +31,7 @@ def plot_accuracy(history: History, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     history : History
-        From :func:`scratchlib.train.train`.
+        From :func:`scratchlib.trainer.train`.
     ax : matplotlib Axes, optional
 
     Returns

@@ -477,7 +477,7 @@ def test_corrupt_parsed_cache_is_rebuilt(tmp_path, arrays):
 def test_cli(tmp_path, arrays):
     home = write_dataset(tmp_path / "mine", arrays)
     ok = subprocess.run(
-        [sys.executable, "-m", "scratchlib.data", "mnist", "--data-home", str(home), "--offline"],
+        [sys.executable, "-m", "scratchlib", "mnist", "--data-home", str(home), "--offline"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -486,7 +486,7 @@ def test_cli(tmp_path, arrays):
     assert ok.stdout.strip() == f"mnist: {home}"
     empty = tmp_path / "empty"
     bad = subprocess.run(
-        [sys.executable, "-m", "scratchlib.data", "mnist", "--data-home", str(empty), "--offline"],
+        [sys.executable, "-m", "scratchlib", "mnist", "--data-home", str(empty), "--offline"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -560,7 +560,7 @@ def fashion(tmp_path_factory):
     if REAL_FASHION is None:
         pytest.fail(
             "Fashion-MNIST is not installed (neither /usr/share/datasets/fashion-mnist nor the "
-            "user cache): run `make setup` or `python -m scratchlib.data fashion-mnist`."
+            "user cache): run `make setup` or `python -m scratchlib fashion-mnist`."
         )
     home = tmp_path_factory.mktemp("fashion")
     for name in FILES:

@@ -25,15 +25,31 @@ def test_top_level_names():
     assert len(FASHION_MNIST_CLASSES) == 10
 
 
-def test_import_does_not_load_matplotlib_or_the_data_module():
-    code = "import sys, scratchlib; print('matplotlib' in sys.modules, 'scratchlib.data' in sys.modules)"
+def test_import_does_not_load_matplotlib():
+    code = "import sys, scratchlib; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False"]
+
+
+def test_plot_is_an_explicit_submodule():
+    code = "import sys, scratchlib.plot; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True"]
+
+
+def test_every_public_function_is_inspectable():
+    import inspect
+
+    for name in scratchlib.__all__:
+        obj = getattr(scratchlib, name)
+        if inspect.isfunction(obj):
+            assert inspect.signature(obj).parameters, name
+            assert obj.__doc__, name
 
 
 def test_data_cli_runs_without_warnings():
     out = subprocess.run(
-        [sys.executable, "-W", "error", "-m", "scratchlib.data", "--help"],
+        [sys.executable, "-W", "error", "-m", "scratchlib", "--help"],
         capture_output=True,
         text=True,
     )

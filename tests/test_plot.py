@@ -5,7 +5,7 @@ import pytest
 from matplotlib import pyplot as plt
 
 from scratchlib.plot import moving_average, plot_accuracy, plot_loss, show_images
-from scratchlib.train import History
+from scratchlib.trainer import History
 
 
 @pytest.fixture

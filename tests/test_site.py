@@ -73,7 +73,7 @@ def test_api_page_documents_the_library_from_its_docstrings():
     page = site.require_site() / "book" / "api.html"
     dom = site.parse_html(page.read_text(encoding="utf-8"))
     net = _described(dom, "scratchlib.network.TwoLayerNet")
-    train = _described(dom, "scratchlib.train.train")
+    train = _described(dom, "scratchlib.trainer.train")
     for name, dd in [("TwoLayerNet", net), ("train", train)]:
         assert len(" ".join(dd.text().split())) > 100, f"{name}: docstring missing"
     # napoleon turned the numpy-style "Parameters" section into a field list

@@ -13,8 +13,6 @@ The loop is the book's ch04 ``train_neuralnet.py``, made reusable and reproducib
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -291,18 +289,3 @@ def train(
             "seed": seed,
         },
     )
-
-
-class _TrainModule(types.ModuleType):
-    """This module, callable: ``scratchlib.train(...)`` is :func:`train`.
-
-    ``from scratchlib import train`` therefore gives one object that is both the module
-    (``train.sgd_update``, ``train.History``) and the training function (``train(net, ...)``).
-    """
-
-    def __call__(self, *args, **kwargs) -> History:
-        return train(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _TrainModule
-__wrapped__ = train  # so that inspect.signature / help show train's signature

@@ -1,4 +1,4 @@
-"""scratchlib.train: sampling, the SGD step, the evaluation schedule and a learnable problem."""
+"""scratchlib.trainer: sampling, the SGD step, the evaluation schedule and a learnable problem."""
 
 import time
 import tracemalloc
@@ -8,7 +8,7 @@ import pytest
 
 import scratchlib
 from scratchlib import TwoLayerNet
-from scratchlib.train import History, sample_with_replacement, sgd_update, shuffled_epochs
+from scratchlib.trainer import History, sample_with_replacement, sgd_update, shuffled_epochs
 
 
 def blobs(n, seed, dim=20, classes=10, spread=1.0):
@@ -30,7 +30,8 @@ def test_from_scratchlib_import_names():
         train,
     )
 
-    assert callable(train) and train.sgd_update is sgd_update
+    assert train is scratchlib.trainer.train
+    assert train.__module__ == "scratchlib.trainer" and scratchlib.sgd_update is sgd_update
 
 
 def test_train_learns_a_synthetic_problem_within_seconds():

@@ -1,0 +1,8 @@
+"""``python -m scratchlib fashion-mnist``: download a dataset ahead of time (see
+:func:`scratchlib.data.main`)."""
+
+import sys
+
+from scratchlib.data import main
+
+sys.exit(main())
