@@ -9,6 +9,7 @@ against an oracle and numerically stable. Modules:
 - :mod:`scratchlib.network` -- ``TwoLayerNet``
 - :mod:`scratchlib.trainer` -- minibatch SGD with per-epoch evaluation (:func:`train`)
 - :mod:`scratchlib.data` -- MNIST and Fashion-MNIST
+- :mod:`scratchlib.files` -- writing a file all at once (downloads, caches, grades)
 - :mod:`scratchlib.plot` -- the book's figures; import it yourself
   (``from scratchlib.plot import plot_loss``): it loads matplotlib, the rest does not.
 
