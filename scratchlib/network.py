@@ -16,10 +16,9 @@ from scratchlib.gradient import numerical_gradient
 
 __all__ = ["TwoLayerNet"]
 
-#: Rows per block when ``accuracy`` scores a large set, so that a float32 dataset is never
-#: copied whole into the network's dtype (60,000 MNIST images in float64 would be 376 MB; a
-#: block is 6.4 MB and stays in cache between its conversion and its matrix product, which
-#: makes float64 evaluation about 1.3x faster than with 4096-row blocks).
+#: Rows per block when :meth:`TwoLayerNet.predict_labels` (and so ``accuracy``) scores a large
+#: set: a float32 dataset is converted to the network's dtype one block at a time, never whole.
+#: ``benchmarks/bench_train.py --eval-blocks`` measures the choice of size.
 EVAL_BLOCK_ROWS = 1024
 
 
@@ -28,7 +27,12 @@ class TwoLayerNet:
 
     The names follow the book's ch04 ``TwoLayerNet``: the parameters live in the dict
     ``params`` under ``'W1'``, ``'b1'``, ``'W2'``, ``'b2'``, and ``gradient`` /
-    ``numerical_gradient`` return dicts with the same keys.
+    ``numerical_gradient`` return dicts with the same keys. The forward pass names its steps
+    as the book does: ``a1 = x @ W1 + b1``, ``z1 = sigmoid(a1)``, ``a2 = z1 @ W2 + b2``,
+    ``y = softmax(a2)``.
+
+    Used in: chapter 2, §2.5 (numerical gradient) and §2.6 (backpropagation); chapter 3,
+    §3.1-3.2 (training by hand); chapter 4, §4.2 (the full run).
 
     Parameters
     ----------
@@ -43,8 +47,8 @@ class TwoLayerNet:
     seed : int or numpy.random.Generator, optional
         Seed for the initial weights. ``None`` draws fresh entropy.
     dtype : numpy dtype, default numpy.float64
-        Floating dtype of the parameters and of every result (``np.float32`` is about twice
-        as fast and accurate enough to train).
+        Floating dtype of the parameters and of every result (``np.float32`` trains as well;
+        ``benchmarks/bench_train.py`` compares the two).
 
     Attributes
     ----------
@@ -121,14 +125,10 @@ class TwoLayerNet:
         return self._as_batch(x).astype(self.dtype, copy=False)
 
     # -- the book's methods -------------------------------------------------------------
-    def _hidden(self, x: NDArray) -> NDArray:
-        return sigmoid(x @ self.params["W1"] + self.params["b1"])
-
-    def _scores(self, z1: NDArray) -> NDArray:
-        return z1 @ self.params["W2"] + self.params["b2"]
-
     def predict(self, x: ArrayLike) -> NDArray:
-        """Class probabilities for a batch (or one sample).
+        """Class probabilities for a batch (or one sample): the book's forward pass.
+
+        Used in: chapter 4, §4.6 (how sure the network is of its wrong answers).
 
         Parameters
         ----------
@@ -141,11 +141,21 @@ class TwoLayerNet:
         """
         single = np.ndim(x) == 1
         x = self._as_input(x)
-        y = softmax(self._scores(self._hidden(x)))
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
+
+        a1 = x @ W1 + b1
+        z1 = sigmoid(a1)
+        a2 = z1 @ W2 + b2
+        y = softmax(a2)
+
         return y[0] if single else y
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
         """Mean cross-entropy of the predictions for ``x`` against labels ``t``.
+
+        Used in: chapter 2, §2.5 (what the numerical gradient differentiates); chapter 3, §3.1
+        (the minibatch's loss before and after one step).
 
         Parameters
         ----------
@@ -158,31 +168,10 @@ class TwoLayerNet:
         """
         return cross_entropy_error(self.predict(x), t)
 
-    def predict_labels(self, x: ArrayLike) -> NDArray[np.intp]:
-        """The most probable class of each sample, scored in blocks of rows.
-
-        Softmax does not change which score is largest, so it is skipped; large sets are
-        converted to the network's dtype ``EVAL_BLOCK_ROWS`` rows at a time.
-
-        Parameters
-        ----------
-        x : array_like, shape (N, input_size) or (input_size,)
-
-        Returns
-        -------
-        ndarray of intp, shape (N,) (N = 1 for a single sample)
-        """
-        x = self._as_batch(x)
-        labels = np.empty(len(x), dtype=np.intp)
-        for start in range(0, len(x), EVAL_BLOCK_ROWS):
-            block = x[start : start + EVAL_BLOCK_ROWS].astype(self.dtype, copy=False)
-            scores = self._scores(self._hidden(block))
-            labels[start : start + len(block)] = scores.argmax(axis=1)
-            del block, scores  # free this block before the next one is converted
-        return labels
-
     def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
         """Fraction of samples whose most probable class is the label.
+
+        Used in: chapter 3, §3.2 and chapter 4, §4.3 (accuracy per epoch).
 
         Parameters
         ----------
@@ -193,15 +182,47 @@ class TwoLayerNet:
         -------
         float in [0, 1]
         """
-        predicted = self.predict_labels(x)
-        expected = label_indices(t, self.output_size, len(predicted))
-        return float(np.mean(predicted == expected)) if len(predicted) else 0.0
+        y = self.predict_labels(x)
+        t = label_indices(t, self.output_size, len(y))
+        return float(np.mean(y == t)) if len(y) else 0.0
+
+    def predict_labels(self, x: ArrayLike) -> NDArray[np.intp]:
+        """The most probable class of each sample: ``predict(x).argmax(axis=1)``, for any size.
+
+        The book's ``accuracy`` calls ``predict`` on the whole set at once. This method gives
+        the same classes without the two copies that costs on a whole dataset: it skips the
+        softmax (which keeps the largest score largest) and converts the images to the
+        network's dtype ``EVAL_BLOCK_ROWS`` rows at a time, so 60,000 float32 images are never
+        copied whole into float64.
+
+        Used in: chapter 3, §3.3 and chapter 4, §4.6 (which images the network gets wrong).
+
+        Parameters
+        ----------
+        x : array_like, shape (N, input_size) or (input_size,)
+
+        Returns
+        -------
+        ndarray of intp, shape (N,) (N = 1 for a single sample)
+        """
+        x = self._as_batch(x)
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
+        labels = np.empty(len(x), dtype=np.intp)
+        for start in range(0, len(x), EVAL_BLOCK_ROWS):
+            block = x[start : start + EVAL_BLOCK_ROWS].astype(self.dtype, copy=False)
+            a2 = sigmoid(block @ W1 + b1) @ W2 + b2
+            labels[start : start + len(block)] = a2.argmax(axis=1)
+            del block, a2  # free this block before the next one is converted
+        return labels
 
     def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
-        """Gradient of ``loss(x, t)`` for every parameter by central differences (slow).
+        """Gradient of ``loss(x, t)`` for every parameter by central differences.
 
         Two forward passes per parameter: 39,760 parameters for 784-50-10, so one call
         costs 79,520 forward passes. Use it to check :meth:`gradient`.
+
+        Used in: chapter 2, §2.5 (what it costs) and §2.6 (the gradient check).
 
         Parameters
         ----------
@@ -223,6 +244,11 @@ class TwoLayerNet:
     def loss_and_gradient(self, x: ArrayLike, t: ArrayLike) -> tuple[float, dict[str, NDArray]]:
         """The loss and its gradient by backpropagation, from one forward pass.
 
+        The steps are the book's ``gradient`` (ch04 ``two_layer_net.py``, derived in
+        section 5.7), line for line; the loss comes from the same forward pass.
+
+        Used in: chapter 3, §3.2 (the training loop) and :func:`scratchlib.trainer.train`.
+
         Parameters
         ----------
         x : array_like, shape (N, input_size) or (input_size,)
@@ -236,32 +262,36 @@ class TwoLayerNet:
             As :meth:`gradient` returns.
         """
         x = self._as_input(x)
-        W2 = self.params["W2"]
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
         batch_num = x.shape[0]
-        idx = label_indices(t, self.output_size, batch_num)
-        rows = np.arange(batch_num)
+        labels = label_indices(t, self.output_size, batch_num)
+        t = np.eye(self.output_size, dtype=self.dtype)[labels]  # one-hot, as the book's t
 
         # forward
-        z1 = self._hidden(x)
-        y = softmax(self._scores(z1))
-        loss = mean_log_loss(y, idx)
+        a1 = x @ W1 + b1
+        z1 = sigmoid(a1)
+        a2 = z1 @ W2 + b2
+        y = softmax(a2)
+        loss = mean_log_loss(y, labels)  # cross_entropy_error(y, t)
 
-        # backward: d(loss)/d(a2) = (y - t) / N
-        dy = y
-        dy[rows, idx] -= 1
-        dy /= batch_num
-        da1 = dy @ W2.T
-        da1 *= z1 * (1 - z1)  # sigmoid'(a1), from the forward pass's z1
-        grads = {
-            "W1": x.T @ da1,
-            "b1": da1.sum(axis=0),
-            "W2": z1.T @ dy,
-            "b2": dy.sum(axis=0),
-        }
-        return loss, grads
+        # backward (the book names dz1 "da1" and da1 "dz1"; here each is named by what it
+        # is the gradient of)
+        grads = {}
+        dy = (y - t) / batch_num
+        grads["W2"] = z1.T @ dy
+        grads["b2"] = np.sum(dy, axis=0)
+        dz1 = dy @ W2.T
+        da1 = z1 * (1 - z1) * dz1  # sigmoid_grad(a1) * dz1, with the z1 = sigmoid(a1) above
+        grads["W1"] = x.T @ da1
+        grads["b1"] = np.sum(da1, axis=0)
+
+        return loss, {key: grads[key] for key in self.params}  # W1, b1, W2, b2 as in params
 
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
         """Gradient of ``loss(x, t)`` by backpropagation (the book's ``gradient``).
+
+        Used in: chapter 2, §2.6 (checked against the numerical gradient); chapter 3, §3.1.
 
         Parameters
         ----------
