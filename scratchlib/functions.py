@@ -4,6 +4,10 @@ Every function takes numpy arrays and keeps their floating dtype: float32 in giv
 out. Compared with the book's versions, ``sigmoid`` never overflows (no ``RuntimeWarning``
 for any finite input) and ``softmax`` / ``cross_entropy_error`` accept one sample (1-D) or
 a batch (2-D), with one-hot or integer labels.
+
+The chapters use ``sigmoid``, ``sigmoid_grad``, ``softmax``, ``sum_squared_error`` and
+``cross_entropy_error``; ``identity_function``, ``step_function``, ``relu``, ``relu_grad`` and
+``softmax_loss`` complete the book's ``common/functions.py``.
 """
 
 from __future__ import annotations
@@ -71,8 +75,10 @@ def sigmoid(x: ArrayLike) -> NDArray:
     ``x < -88`` (float32), where ``exp(-x)`` exceeds the largest float and becomes ``inf``.
     The result is still right: ``1 / (1 + inf)`` is 0, and the true value there is below the
     smallest normal float. So this is the book's formula with that one overflow silenced,
-    which keeps full relative precision for tiny results such as ``sigmoid(-40)`` and is about
-    twice as fast as a formula that splits positive and negative inputs.
+    which keeps full relative precision for tiny results such as ``sigmoid(-40)``.
+
+    Used in: chapter 2, §2.1 (a function to differentiate); the hidden layer of
+    :class:`~scratchlib.network.TwoLayerNet`.
 
     Parameters
     ----------
@@ -91,6 +97,8 @@ def sigmoid(x: ArrayLike) -> NDArray:
 
 def sigmoid_grad(x: ArrayLike) -> NDArray:
     """Derivative of the sigmoid at ``x``: ``sigmoid(x) * (1 - sigmoid(x))``.
+
+    Used in: chapter 2, §2.1 (the exact derivative the differences are measured against).
 
     Parameters
     ----------
@@ -138,6 +146,8 @@ def relu_grad(x: ArrayLike) -> NDArray:
 def softmax(x: ArrayLike) -> NDArray:
     """Softmax over the last axis, shifted by the maximum so ``exp`` never overflows.
 
+    Used in: chapter 1, §1.2 (scores to probabilities); chapter 2, §2.4.
+
     Parameters
     ----------
     x : array_like, shape (C,) or (N, C)
@@ -155,6 +165,8 @@ def softmax(x: ArrayLike) -> NDArray:
 
 def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
     """Sum of squared errors ``0.5 * sum((y - t)**2)``, summed over the whole batch.
+
+    Used in: chapter 1, §1.2 (the first loss function).
 
     Parameters
     ----------
@@ -220,6 +232,8 @@ def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np
 
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     """Mean cross-entropy ``-log(y[true class] + 1e-7)`` over a batch, as in the book.
+
+    Used in: chapter 1, §1.2 (the loss the course trains with); chapter 2, §2.4.
 
     Parameters
     ----------

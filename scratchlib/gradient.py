@@ -25,6 +25,8 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
     ``(f(x + h) - f(x - h)) / (2 h)``: its error shrinks like ``h**2``, against ``h`` for the
     forward difference ``(f(x + h) - f(x)) / h``.
 
+    Used in: chapter 2, §2.1 (central against forward differences) and §2.2.
+
     Parameters
     ----------
     f : callable
@@ -66,6 +68,9 @@ def numerical_gradient(
     ``TwoLayerNet.numerical_gradient`` differentiates the loss with respect to its weights).
     The original value is always restored, also when ``f`` raises.
 
+    Used in: chapter 2, §2.2 (the gradient of a function of two variables) and §2.4 (of a
+    loss with respect to a weight matrix).
+
     Parameters
     ----------
     f : callable
@@ -105,6 +110,8 @@ def gradient_descent(
     step_num: int = 100,
 ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
     """Minimise ``f`` by ``step_num`` steps of ``x -= lr * numerical_gradient(f, x)``.
+
+    Used in: chapter 2, §2.3 (gradient descent and the learning rate).
 
     Parameters
     ----------

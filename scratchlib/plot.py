@@ -28,6 +28,8 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
 def plot_accuracy(history: History, ax: Axes | None = None) -> Axes:
     """The book's figure: train and test accuracy against epochs.
 
+    Used in: chapter 4, §4.3.
+
     Parameters
     ----------
     history : History
@@ -74,6 +76,8 @@ def moving_average(values: ArrayLike, window: int) -> np.ndarray:
 def plot_loss(history: History, ax: Axes | None = None, smooth: int = 100) -> Axes:
     """Minibatch loss per iteration, raw (faint) and as a moving average.
 
+    Used in: chapter 3, §3.4; chapter 4, §4.4.
+
     Parameters
     ----------
     history : History
@@ -119,6 +123,8 @@ def show_images(
     size: float = 1.3,
 ) -> Figure:
     """A grid of 28x28 images with their labels (and predictions, red when wrong).
+
+    Used in: chapter 1, §1.1-1.2 (the dataset); chapter 4, §4.6 (the network's mistakes).
 
     Parameters
     ----------

@@ -4,8 +4,8 @@ The loop is the book's ch04 ``train_neuralnet.py``, made reusable and reproducib
 
 1. **minibatch** -- :func:`sample_with_replacement` (the book's ``np.random.choice``) or
    :func:`shuffled_epochs` (every sample once per epoch);
-2. **gradient** -- backpropagation (``network.loss_and_gradient``) or, very slowly, numerical
-   differentiation (``network.numerical_gradient``);
+2. **gradient** -- backpropagation (``network.loss_and_gradient``) or numerical
+   differentiation (``network.numerical_gradient``, two forward passes per parameter);
 3. **update** -- :func:`sgd_update`, ``W -= learning_rate * dW``;
 4. **epoch evaluation** -- train and test accuracy every ``eval_interval`` iterations.
 """
@@ -52,6 +52,8 @@ def sample_with_replacement(
     batch, and over an "epoch" of ``train_size / batch_size`` batches about 1 - 1/e = 63% of
     the samples are seen.
 
+    Used in: chapter 1, §1.4 (drawing minibatches); chapter 2, §2.5; chapter 3, §3.1-3.2.
+
     Parameters
     ----------
     rng : numpy.random.Generator
@@ -74,6 +76,8 @@ def shuffled_epochs(
     Every epoch reshuffles ``range(train_size)`` and cuts it into ``ceil(N / batch_size)``
     batches; the last batch of an epoch is smaller when ``batch_size`` does not divide ``N``.
 
+    Used in: chapter 1, §1.4; chapter 4, §4.7 (``train(..., sampling="shuffle")``).
+
     Parameters
     ----------
     rng : numpy.random.Generator
@@ -93,6 +97,8 @@ def shuffled_epochs(
 def sgd_update(params: dict[str, NDArray], grads: dict[str, NDArray], lr: float) -> None:
     """Stochastic gradient descent step, in place: ``params[key] -= lr * grads[key]``.
 
+    Used in: chapter 3, §3.1 (one step) and §3.3 (the same line with a ``+``).
+
     Parameters
     ----------
     params : dict of str to ndarray
@@ -109,6 +115,8 @@ def sgd_update(params: dict[str, NDArray], grads: dict[str, NDArray], lr: float)
 @dataclass
 class History:
     """What :func:`train` measured.
+
+    Used in: chapter 4, §4.3 (``table()``, the accuracy per epoch) and §4.4 (the loss curve).
 
     Attributes
     ----------
@@ -199,6 +207,9 @@ def train(
     the accuracy on the whole training and test sets is recorded -- the book's schedule,
     which evaluates at iteration 0 and then once per epoch.
 
+    Used in: chapter 3, §3.4 (learning rate and batch size); chapter 4, §4.2 (the full run),
+    §4.5 and §4.7.
+
     Parameters
     ----------
     network : TwoLayerNet
@@ -212,7 +223,8 @@ def train(
     sampling : {"replacement", "shuffle"}, default "replacement"
         The book's independent draws, or shuffled epochs without replacement.
     gradient : {"backprop", "numerical"}, default "backprop"
-        ``"numerical"`` is the study notebook's choice: correct but about 10^5 times slower.
+        ``"numerical"`` is the study notebook's choice: correct, but it costs two forward passes
+        per parameter every iteration (chapter 2, §2.5 counts them).
     seed : int or numpy.random.Generator, optional
         Seeds the minibatch sampling.
     eval_interval : int, optional

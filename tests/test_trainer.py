@@ -1,6 +1,5 @@
 """scratchlib.trainer: sampling, the SGD step, the evaluation schedule and a learnable problem."""
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -21,15 +20,12 @@ def blobs(n, seed, dim=20, classes=10, spread=1.0):
     return x.astype(np.float32), t
 
 
-def test_train_learns_a_synthetic_problem_within_seconds():
+def test_train_learns_a_synthetic_problem():
     train_data, test_data = blobs(3000, 1), blobs(1000, 2)
     net = TwoLayerNet(20, 30, 10, seed=0, dtype=np.float32)
-    start = time.perf_counter()
     history = scratchlib.train(net, train_data, test_data, iters_num=600, learning_rate=0.5, seed=0)
-    elapsed = time.perf_counter() - start
     assert history.test_acc[-1] > 0.80
     assert history.test_acc[0] < history.test_acc[-1]
-    assert elapsed < 10.0  # about 0.1 s here; generous for a loaded machine
     assert all(p.dtype == np.float32 for p in net.params.values())
 
 
