@@ -48,14 +48,16 @@ book: setup
 	$(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "The book: _build/html/index.html"
 
-## test: every test (library, data, notebooks with nbval, the built site in a real browser, grading)
-test: book
+## test: lint, then every test (library, data, notebooks with nbval, the built site in a real
+## browser, grading)
+test: lint book
 	$(PY) -m pytest
 
 ## test-fast: the library and data tests only, no notebooks, site or grading
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
 
+## lint: ruff check and ruff format --check (the first step of make test)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
