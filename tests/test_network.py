@@ -5,8 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
+from benchmarks.book_ch04 import BookTwoLayerNet
 from scratchlib import TwoLayerNet
-from scratchlib.functions import sigmoid, sigmoid_grad, softmax
+from scratchlib.functions import sigmoid, softmax
 
 
 def rel_error(a, b):
@@ -39,30 +40,16 @@ def test_backprop_matches_numerical_gradient(one_hot):
 
 
 def test_gradient_is_the_books_gradient():
-    """The book's ch04 ``TwoLayerNet.gradient``, its lines as printed, on one-hot labels."""
+    """The book's ch04 ``TwoLayerNet.gradient`` (benchmarks/book_ch04.py), on one-hot labels."""
     x, labels = small_problem(7, n=12)
-    t = np.eye(3)[labels]
     net = TwoLayerNet(6, 5, 3, weight_init_std=0.5, seed=5)
-    W1, W2 = net.params["W1"], net.params["W2"]
-    b1, b2 = net.params["b1"], net.params["b2"]
-    grads = {}
-    batch_num = x.shape[0]
-    a1 = np.dot(x, W1) + b1
-    z1 = sigmoid(a1)
-    a2 = np.dot(z1, W2) + b2
-    y = softmax(a2)
-    dy = (y - t) / batch_num
-    grads["W2"] = np.dot(z1.T, dy)
-    grads["b2"] = np.sum(dy, axis=0)
-    da1 = np.dot(dy, W2.T)
-    dz1 = sigmoid_grad(a1) * da1
-    grads["W1"] = np.dot(x.T, dz1)
-    grads["b1"] = np.sum(dz1, axis=0)
-
+    book = BookTwoLayerNet(6, 5, 3)
+    book.params = {key: value.copy() for key, value in net.params.items()}
+    expected = book.gradient(x, np.eye(3)[labels])
     ours = net.gradient(x, labels)
     assert list(ours) == list(net.params)  # W1, b1, W2, b2: the order of params
-    for key in grads:
-        np.testing.assert_allclose(ours[key], grads[key], rtol=1e-13, atol=1e-17)
+    for key in expected:
+        np.testing.assert_allclose(ours[key], expected[key], rtol=1e-13, atol=1e-17)
 
 
 def test_loss_and_gradient_agrees_with_loss_and_gradient():
