@@ -51,7 +51,8 @@ def atomic_write(
 
     Returns
     -------
-    Whatever ``write`` returns (e.g. the number of bytes it copied).
+    object
+        Whatever ``write`` returns (e.g. the number of bytes it copied).
 
     Raises
     ------
