@@ -122,7 +122,8 @@ class History:
     ----------
     train_loss : ndarray of float64, shape (iters_num,)
         The loss of each iteration's minibatch, computed in the forward pass of that
-        iteration's gradient (before its update).
+        iteration's gradient, so before its update. (The book calls ``network.loss`` again
+        after the update, which costs a second forward pass; this loss comes free.)
     iterations : ndarray of int, shape (E,)
         The iteration after whose update each evaluation ran: 0, then every ``eval_interval``.
     train_acc, test_acc : ndarray of float64, shape (E,)
@@ -130,7 +131,8 @@ class History:
     eval_interval : int
         Iterations between evaluations.
     iter_per_epoch : int
-        ``ceil(N / batch_size)``: the iterations one pass over the training set takes.
+        ``ceil(N / batch_size)``: the iterations one pass over the training set takes. (The
+        book writes ``max(train_size / batch_size, 1)``, a float: 600.0 for MNIST.)
     """
 
     train_loss: NDArray[np.float64]
@@ -205,7 +207,9 @@ def train(
     Each iteration samples a minibatch, computes the loss and gradient, and applies
     :func:`sgd_update`. After the update of iteration ``i``, when ``i % eval_interval == 0``,
     the accuracy on the whole training and test sets is recorded -- the book's schedule,
-    which evaluates at iteration 0 and then once per epoch.
+    which evaluates after the first update (iteration 0) and then once per epoch. The loss
+    recorded for each iteration is its minibatch's, from before the update (see
+    :class:`History`).
 
     Used in: chapter 3, §3.4 (learning rate and batch size); chapter 4, §4.2 (the full run),
     §4.5 and §4.7.
