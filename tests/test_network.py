@@ -105,6 +105,16 @@ def test_accuracy_integer_and_one_hot_labels():
     assert net.accuracy(x, predicted) == 1.0
 
 
+def test_predict_labels_is_the_argmax_of_predict(monkeypatch):
+    import scratchlib.network as network
+
+    x, _ = small_problem(8, n=57)
+    x = x.astype(np.float32)  # a float32 dataset on a float64 network, as in the chapters
+    net = TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=1)
+    monkeypatch.setattr(network, "EVAL_BLOCK_ROWS", 16)
+    np.testing.assert_array_equal(net.predict_labels(x), net.predict(x).argmax(axis=1))
+
+
 def test_accuracy_in_blocks_matches_whole(monkeypatch):
     import scratchlib.network as network
 
