@@ -57,7 +57,7 @@ def median_time(fn: Callable[[], object], repeat: int, before: Callable[[], None
 def find_source() -> Path:
     """The folder holding the real Fashion-MNIST files (Debian package or a download)."""
     paths = data._locate(
-        data._DATASETS["fashion-mnist"], None, True, None, data.CHECKSUMS["fashion-mnist"]
+        data._DATASETS["fashion-mnist"], None, True, None, data._sums("fashion-mnist")
     )
     return paths[FILES[0]].parent
 

@@ -660,11 +660,13 @@ def _download(spec, base: str, dest_dir: Path, mirrors, down: dict, settings, su
         except (OSError, DatasetError, http.client.HTTPException, ValueError) as exc:
             reason = _describe(exc, settings)
             if _host_failed(exc):
-                down[mirror] = reason
+                down.add(mirror)
             failures.append(f"{url}: {reason}")
             if i + 1 < len(live):
                 print(f"{url}: {reason}; trying the next mirror", flush=True)
-    failures += [f"{m}{filename}: not tried ({down[m]} before)" for m in mirrors if m not in live]
+    failures += [
+        f"{m}{filename}: not tried, the mirror failed before" for m in mirrors if m not in live
+    ]
     return failures
 
 
@@ -697,7 +699,7 @@ def _locate(spec: _Dataset, data_home, download: bool, mirrors, sums) -> dict[st
             "$SCRATCHLIB_DATA to a writable folder."
         ) from exc
     failures: list[str] = []
-    down: dict[str, str] = {}
+    down: set[str] = set()
     with FileLock(dest_dir / ".lock"):
         todo = [b for b in missing if not (dest_dir / (b + ".gz")).is_file()]  # another process
         if todo:
