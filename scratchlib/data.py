@@ -146,6 +146,7 @@ OFFICIAL_GZ_MD5: dict[str, dict[str, str]] = {
 class _Dataset:
     name: str
     loader: str
+    homepage: str
     mirrors: tuple[str, ...]
     mirrors_env: str
     system_dirs: tuple[Path, ...] = ()
@@ -156,6 +157,7 @@ _DATASETS = {
     "mnist": _Dataset(
         name="mnist",
         loader="load_mnist",
+        homepage="https://yann.lecun.com/exdb/mnist/",
         mirrors=(
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
             "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -165,6 +167,7 @@ _DATASETS = {
     "fashion-mnist": _Dataset(
         name="fashion-mnist",
         loader="load_fashion_mnist",
+        homepage="https://github.com/zalandoresearch/fashion-mnist",
         mirrors=(
             "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
@@ -688,7 +691,7 @@ def _locate(spec: _Dataset, data_home, download: bool, mirrors, sums) -> dict[st
         return found
     urls = _mirror_list(spec, mirrors)
     if not download:
-        raise DatasetError(_missing_message(spec, missing, dirs, urls, None))
+        raise DatasetError(_missing_message(spec, missing, dirs, None))
     settings = _Settings.from_environment()
     dest_dir = root / spec.name
     try:
@@ -709,11 +712,11 @@ def _locate(spec: _Dataset, data_home, download: bool, mirrors, sums) -> dict[st
     found = _find(dirs)
     still_missing = [b for b in _FILES.values() if b not in found]
     if still_missing:
-        raise DatasetError(_missing_message(spec, still_missing, dirs, urls, failures, settings))
+        raise DatasetError(_missing_message(spec, still_missing, dirs, failures, settings))
     return found
 
 
-def _missing_message(spec, missing, dirs, urls, failures, settings=None) -> str:
+def _missing_message(spec, missing, dirs, failures, settings=None) -> str:
     names = [b + ".gz" for b in missing]
     if failures is None:
         lines = [
@@ -737,8 +740,8 @@ def _missing_message(spec, missing, dirs, urls, failures, settings=None) -> str:
             f"  - on a slow network raise $SCRATCHLIB_CONNECT_TIMEOUT (now {settings.connect:g} s) "
             f"or $SCRATCHLIB_READ_TIMEOUT (now {settings.read:g} s);"
         )
-    lines.append(f"  - or download the file(s) by hand, e.g. from {urls[0] if urls else '?'}:")
-    lines += [f"      {name}" for name in names]
+    lines.append(f"  - or download the file(s) by hand (see {spec.homepage}):")
+    lines += [f"      {spec.mirrors[0]}{name}" for name in names]
     lines.append(f"    and put them in {dirs[0]} (or pass data_home=).")
     if spec.apt_package:
         lines.append(f"  - on Debian/Ubuntu: sudo apt-get install {spec.apt_package}")
