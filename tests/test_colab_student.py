@@ -18,8 +18,14 @@ Each executed chapter's outputs must equal the committed ones, compared as
 ``nbval_sanitize.cfg``, cells tagged ``nbval-ignore-output`` skipped); the only difference
 allowed is the download itself (the "Downloading ... into ..." line and the progress widgets).
 
-Two chapters per run, in rotation (the counter lives in the cache), to keep the time share
-small; ``SCRATCHLIB_STUDENT_CHAPTERS=all`` (or ``01,03``) chooses.
+The student exercises are run the same way, one per run in rotation: the notebook alone with
+its ``tests`` folder (what the Colab cell fetches), otter-grader installed exactly as the
+generated Colab cell installs it (``--no-deps`` and its pins) into an environment holding
+Colab's ipywidgets 7: every cell runs (the unanswered checks report failures, they do not
+crash) and ipywidgets is still version 7 afterwards.
+
+Two chapters and one exercise per run, in rotation (the counter lives in the cache), to keep
+the time share small; ``SCRATCHLIB_STUDENT_CHAPTERS=all`` (or ``01,03``) chooses.
 """
 
 from __future__ import annotations
@@ -53,8 +59,14 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 HIDDEN = Path("/usr/share/datasets")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scratchlib-tests"
 ROTATION = [("01", "04"), ("02", "03")]
-#: What Colab has that the chapters use, at Colab's versions where it matters (ipywidgets 7).
-COLAB_PACKAGES = ["ipykernel", "ipywidgets==7.7.1", "tqdm"]
+#: What Colab has that the chapters and otter use, at Colab's versions where it matters
+#: (ipywidgets 7, wrapt 1).
+COLAB_IPYWIDGETS = "7.7.1"
+COLAB_PACKAGES = [
+    "ipykernel", f"ipywidgets=={COLAB_IPYWIDGETS}", "tqdm", "pandas", "nbformat", "nbconvert",
+    "jinja2", "click", "dill", "wrapt<2", "requests", "pyyaml",
+]  # fmt: skip
+STUDENT_EXERCISES = sorted(p for p in (ROOT / "exercises" / "student").glob("*/*.ipynb"))
 #: The library's own dependencies at the versions the committed outputs were made with.
 LIBRARY_PINS = [f"{name}=={version(name)}" for name in ("numpy", "matplotlib", "filelock")]
 #: Only these variables reach the student's kernel (plus HOME, PATH and the mirror).
@@ -95,6 +107,9 @@ def _student_venv() -> Path:
             _run([str(tmp / "bin" / "python"), "-m", "pip", "install", "-q", *requirements])
             tmp.rename(venv)
             (venv / "ready").touch()
+            for old in CACHE.glob("colab-venv-*"):  # environments of older requirements
+                if old != venv:
+                    shutil.rmtree(old, ignore_errors=True)
     return venv
 
 
@@ -228,19 +243,30 @@ def _texts(cell: dict, sanitize) -> list[tuple[str, str]]:
     return texts
 
 
-def _chosen() -> list[Path]:
+def _turn() -> int:
+    """This run's turn of the rotation (counted in the cache; read once per session)."""
+    counter = CACHE / "rotation"
+    try:
+        turn = int(counter.read_text())
+    except (OSError, ValueError):
+        turn = 0
+    counter.parent.mkdir(parents=True, exist_ok=True)
+    counter.write_text(str(turn + 1))
+    return turn
+
+
+def _chosen(notebooks: list[Path], per_turn: list[tuple[str, ...]], turn: int) -> list[Path]:
     wanted = os.environ.get("SCRATCHLIB_STUDENT_CHAPTERS")
     if wanted == "all":
-        return CHAPTERS
+        return notebooks
     if wanted:
         numbers = {n.strip() for n in wanted.split(",")}
     else:
-        counter = CACHE / "rotation"
-        turn = int(counter.read_text()) if counter.is_file() else 0
-        counter.parent.mkdir(parents=True, exist_ok=True)
-        counter.write_text(str(turn + 1))
-        numbers = set(ROTATION[turn % len(ROTATION)])
-    return [p for p in CHAPTERS if p.name[:2] in numbers]
+        numbers = set(per_turn[turn % len(per_turn)])
+    return [p for p in notebooks if p.name[:2] in numbers]
+
+
+TURN = _turn()
 
 
 def _sandbox() -> list[str]:
@@ -266,7 +292,7 @@ def student(tmp_path_factory):
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize("chapter", _chosen(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", _chosen(CHAPTERS, ROTATION, TURN), ids=lambda p: p.stem)
 def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
     venv, jupyter_path = student
     folder, home = tmp_path / "content", tmp_path / "home"
@@ -312,3 +338,50 @@ def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
             f"{chapter.name}, cell {i}: the student sees other outputs than the committed ones\n"
             f"{''.join(old['source'])[:500]}"
         )
+
+
+def _otter_pins(cell: str) -> list[str]:
+    """The packages the generated Colab cell installs with --no-deps (as written there)."""
+    (line,) = [x for x in cell.splitlines() if "%pip install" in x and "--no-deps" in x]
+    return [p.strip('"') for p in line.split("--no-deps", 1)[1].split()]
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize(
+    "exercise",
+    _chosen(STUDENT_EXERCISES, [(p.name[:2],) for p in STUDENT_EXERCISES], TURN),
+    ids=lambda p: p.stem,
+)
+def test_exercise_runs_alone_like_on_colab(exercise, student, mirror, tmp_path):
+    venv, jupyter_path = student
+    python = str(venv / "bin" / "python")
+    nb = json.loads(exercise.read_text(encoding="utf-8"))
+    pins = _otter_pins("".join(nb["cells"][0]["source"]))
+    _run([python, "-m", "pip", "install", "-q", "--no-deps", *pins])
+    folder, home = tmp_path / "content", tmp_path / "home"
+    folder.mkdir()
+    home.mkdir()
+    shutil.copy(exercise, folder / exercise.name)
+    shutil.copytree(exercise.parent / "tests", folder / "tests")  # what the Colab cell fetches
+    executed = tmp_path / "executed.ipynb"
+    env = {k: os.environ[k] for k in PASSED_ON if k in os.environ}
+    env |= {
+        "HOME": str(home),
+        "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "JUPYTER_PATH": str(jupyter_path),
+        "SCRATCHLIB_FASHION_MNIST_MIRRORS": mirror,
+    }
+    notebook = str(folder / exercise.name)
+    command = [*_sandbox(), sys.executable, "-c", EXECUTE, notebook, str(executed), str(folder)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=540)
+    assert result.returncode == 0, f"{exercise.name} failed like on Colab:\n{result.stderr[-8000:]}"
+    ran = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    checks = [
+        c for c in ran if c["cell_type"] == "code" and "grader.check(" in "".join(c["source"])
+    ]
+    assert checks, f"{exercise.name}: no grader.check cell"
+    for cell in checks:  # each check reports (the answers are missing: it does not crash)
+        assert cell["outputs"], f"{exercise.name}: {''.join(cell['source'])} showed nothing"
+    # nothing Colab had loaded was upgraded: ipywidgets is still Colab's
+    show = _run([python, "-c", "import ipywidgets, otter; print(ipywidgets.__version__)"])
+    assert show.stdout.strip() == COLAB_IPYWIDGETS
