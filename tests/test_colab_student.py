@@ -291,7 +291,7 @@ def student(tmp_path_factory):
     return venv, tmp / "jupyter"
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(600, func_only=True)
 @pytest.mark.parametrize("chapter", _chosen(CHAPTERS, ROTATION, TURN), ids=lambda p: p.stem)
 def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
     venv, jupyter_path = student
@@ -346,7 +346,7 @@ def _otter_pins(cell: str) -> list[str]:
     return [p.strip('"') for p in line.split("--no-deps", 1)[1].split()]
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(600, func_only=True)
 @pytest.mark.parametrize(
     "exercise",
     _chosen(STUDENT_EXERCISES, [(p.name[:2],) for p in STUDENT_EXERCISES], TURN),
