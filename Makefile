@@ -10,7 +10,7 @@ APT_PACKAGES := dataset-fashion-mnist chromium
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup system-packages dataset book test test-fast lint format bench assignments grade clean
+.PHONY: setup system-packages dataset book test test-fast lint format bench assignments launch-cells grade clean
 
 ## setup: Python packages in .venv, the Fashion-MNIST dataset and a headless Chromium
 setup: $(VENV)/.installed system-packages dataset
@@ -80,6 +80,12 @@ clean:
 ## and exercises/autograder/<name>.zip (build output)
 assignments: $(VENV)/.installed
 	$(PY) -m exercises.tools.build
+	$(PY) -m exercises.tools.launch
+
+## launch-cells: the chapters' and exercises' Colab cells and the chapters' links to the book,
+## from _config.yml (repository.url, repository.branch = the launch ref, html.baseurl)
+launch-cells: $(VENV)/.installed
+	$(PY) -m exercises.tools.launch
 
 ## grade: make grade ASSIGNMENT=02_gradient SUBMISSIONS=dir/of/ipynbs OUT=grading-output
 ## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit)

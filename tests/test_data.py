@@ -1,7 +1,8 @@
 """Tests of scratchlib.data: IDX parsing, locations, downloads from a local server, caches.
 
 No internet: the mirrors are a local HTTP server on 127.0.0.1 serving generated IDX fixtures,
-with one base URL per failure mode (404, corrupted bytes, truncated body, stall).
+with one base URL per failure mode (404, corrupted bytes, other content, truncated body, stall)
+and per container (the fixtures recompressed, xz, uncompressed).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import gzip
 import hashlib
 import http.server
 import json
+import lzma
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -31,7 +34,15 @@ FILES = (
     "t10k-images-idx3-ubyte.gz",
     "t10k-labels-idx1-ubyte.gz",
 )
-MNIST_TEST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist-test"
+# ../shared/data/mnist-test beside the clone (or beside a folder holding it, for worktrees)
+MNIST_TEST_DIR = next(
+    (
+        p / "shared" / "data" / "mnist-test"
+        for p in Path(__file__).resolve().parents[2:]
+        if (p / "shared" / "data" / "mnist-test").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist-test",
+)
 PACKAGE_DIR = Path(data.__file__).resolve().parent
 TIMEOUT = 0.5  # seconds, for the stalling mirror
 
@@ -74,6 +85,15 @@ def md5(blob: bytes) -> str:
     return hashlib.md5(blob).hexdigest()
 
 
+def sha256(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def content_sums(arrays: dict[str, np.ndarray]) -> dict[str, str]:
+    """base name -> SHA-256 of the decompressed IDX bytes (what the loader verifies)."""
+    return {name.removesuffix(".gz"): sha256(idx_bytes(a)) for name, a in arrays.items()}
+
+
 @pytest.fixture(scope="module")
 def arrays() -> dict[str, np.ndarray]:
     return make_fixtures()
@@ -88,7 +108,8 @@ def blobs(arrays) -> dict[str, bytes]:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """``/<mode>/<file>``; mode is good, slow, missing, corrupt, truncated or stall."""
+    """``/<mode>/<file>``; mode is good, slow, missing, corrupt, other, truncated, stall,
+    and for the containers: recompressed (gzip level 1, another header), xz, raw."""
 
     def do_GET(self) -> None:
         srv = self.server
@@ -104,8 +125,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 bad = bytearray(body)
                 bad[len(bad) // 2] ^= 0xFF
                 self._send(bytes(bad))
+            elif mode == "other":  # a valid file of other content
+                self._send(gz(np.zeros(len(srv.blobs), np.uint8)))
             elif mode == "truncated":
                 self._send(body, length=len(body) + 1000)
+            elif mode in ("recompressed", "xz", "raw"):
+                self._send(srv.containers[mode][name])
             else:
                 self._send(body, delay=0.002 if mode == "slow" else 0.0)
         except OSError:  # the client gave up (timeout): nothing to do
@@ -131,6 +156,14 @@ def server(blobs):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.daemon_threads = True
     srv.blobs, srv.log, srv.release = blobs, [], threading.Event()
+    contents = {name: gzip.decompress(blob) for name, blob in blobs.items()}
+    srv.containers = {
+        "recompressed": {
+            n: gzip.compress(c, compresslevel=1, mtime=9) for n, c in contents.items()
+        },
+        "xz": {n: lzma.compress(c) for n, c in contents.items()},
+        "raw": contents,
+    }
     thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
@@ -141,17 +174,19 @@ def server(blobs):
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, blobs):
+def isolated(tmp_path, monkeypatch, arrays, blobs):
     """Never touch the real user cache; fixture checksums; a short timeout; no Debian dir."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("SCRATCHLIB_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("SCRATCHLIB_TIMEOUT", str(TIMEOUT))
+    monkeypatch.setenv("SCRATCHLIB_READ_TIMEOUT", str(TIMEOUT))
+    monkeypatch.setenv("SCRATCHLIB_CONNECT_TIMEOUT", str(TIMEOUT))
     monkeypatch.delenv("SCRATCHLIB_MNIST_MIRRORS", raising=False)
     monkeypatch.delenv("SCRATCHLIB_FASHION_MNIST_MIRRORS", raising=False)
-    sums = {name: md5(blob) for name, blob in blobs.items()}
-    monkeypatch.setitem(data.CHECKSUMS, "mnist", sums)
-    monkeypatch.setitem(data.CHECKSUMS, "fashion-mnist", sums)
+    gz_sums = {name.removesuffix(".gz"): md5(blob) for name, blob in blobs.items()}
+    for dataset in ("mnist", "fashion-mnist"):
+        monkeypatch.setitem(data.CONTENT_SHA256, dataset, content_sums(arrays))
+        monkeypatch.setitem(data.OFFICIAL_GZ_MD5, dataset, gz_sums)
     spec = dataclasses.replace(data._DATASETS["fashion-mnist"], system_dirs=(tmp_path / "deb",))
     monkeypatch.setitem(data._DATASETS, "fashion-mnist", spec)
 
@@ -217,7 +252,7 @@ _GOOD = idx_bytes(np.arange(12, dtype=np.uint8).reshape(3, 4))
         (b"", "magic number"),
         (b"\x00\x00\x08\x02\x00\x00\x00\x03", "cut short"),
         (b"\x50\x4b\x03\x04" + _GOOD[4:], "magic number"),
-        (_GOOD[:-1], "promises 12 bytes of data, found 11 bytes"),
+        (_GOOD[:-1], "truncated: got 11 of 12 bytes"),
         (_GOOD + b"\x00", "found more bytes"),
         (gzip.compress(_GOOD)[:-12], "cannot be read"),
         (b"\x00\x00\x08\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", "header is corrupt"),
@@ -280,9 +315,10 @@ def test_debian_folder_is_used(tmp_path, arrays):
     np.testing.assert_array_equal(t, arrays["train-labels-idx1-ubyte.gz"])
 
 
-def test_image_and_label_counts_must_agree(tmp_path, arrays):
+def test_image_and_label_counts_must_agree(tmp_path, monkeypatch, arrays):
     bad = dict(arrays)
     bad["train-labels-idx1-ubyte.gz"] = arrays["train-labels-idx1-ubyte.gz"][:59]
+    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", content_sums(bad))
     home = write_dataset(tmp_path / "mine", bad)
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
@@ -299,15 +335,85 @@ def test_image_and_label_counts_must_agree(tmp_path, arrays):
         ("t10k-labels-idx1-ubyte.gz", np.zeros(20, np.int32), "expected uint8 labels"),
     ],
 )
-def test_wrong_content_is_rejected(tmp_path, arrays, name, array, expected):
-    home = write_dataset(tmp_path / "mine", {**arrays, name: array})
+def test_wrong_shapes_are_rejected(tmp_path, monkeypatch, arrays, name, array, expected):
+    """Even with checksums that accept them (a dataset of one's own), shapes are checked."""
+    bad = {**arrays, name: array}
+    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", content_sums(bad))
+    home = write_dataset(tmp_path / "mine", bad)
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
     assert expected in str(info.value)
     assert str(home / name) in str(info.value)
 
 
-def test_offline_missing_lists_files_places_urls_and_apt(tmp_path, monkeypatch, arrays):
+def test_local_file_with_other_content_is_rejected(tmp_path, arrays):
+    other = arrays["t10k-labels-idx1-ubyte.gz"][::-1].copy()  # valid IDX, other labels
+    home = write_dataset(tmp_path / "mine", {**arrays, "t10k-labels-idx1-ubyte.gz": other})
+    with pytest.raises(data.DatasetError) as info:
+        data.load_mnist(data_home=home, download=False)
+    message = str(info.value)
+    path = home / "t10k-labels-idx1-ubyte.gz"
+    assert message.startswith(f"{path}: not the published mnist t10k-labels-idx1-ubyte")
+    assert sha256(idx_bytes(other)) in message
+    assert data.CONTENT_SHA256["mnist"]["t10k-labels-idx1-ubyte"] in message
+    assert f"rm '{path}'" in message
+
+
+@pytest.mark.parametrize("container", ["recompressed", "xz", "raw", "raw-no-suffix"])
+def test_local_copy_verifies_whatever_its_compression(tmp_path, arrays, container):
+    home = tmp_path / "mine"
+    home.mkdir()
+    for name, array in arrays.items():
+        content = idx_bytes(array)
+        if container == "recompressed":
+            content = gzip.compress(content, compresslevel=9, mtime=999)
+        elif container == "xz":
+            content = lzma.compress(content)
+        target = name.removesuffix(".gz") if container == "raw-no-suffix" else name
+        (home / target).write_bytes(content)
+    (x, t), _ = data.load_mnist(normalize=False, data_home=home, download=False)
+    np.testing.assert_array_equal(x.reshape(60, 28, 28), arrays["train-images-idx3-ubyte.gz"])
+    np.testing.assert_array_equal(t, arrays["train-labels-idx1-ubyte.gz"])
+
+
+def test_official_gz_verifies_a_file_without_content_hash(tmp_path, monkeypatch, arrays):
+    """MNIST's training images: only the publisher's .gz MD5 is known; a recompressed copy of
+    that file cannot be verified and is refused with the MD5s."""
+    sums = dict(data.CONTENT_SHA256["mnist"])
+    sums["train-images-idx3-ubyte"] = None
+    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
+    home = write_dataset(tmp_path / "mine", arrays)
+    data.load_mnist(data_home=home, download=False)  # the official bytes: verified
+    path = home / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(arrays[path.name]), compresslevel=1))
+    with pytest.raises(data.DatasetError) as info:
+        data.load_mnist(data_home=home, download=False)
+    expected = data.OFFICIAL_GZ_MD5["mnist"]["train-images-idx3-ubyte"]
+    assert f"{path}: not the publisher's train-images-idx3-ubyte.gz" in str(info.value)
+    assert f"expected {expected}" in str(info.value)
+
+
+def test_verification_is_remembered(tmp_path, arrays, monkeypatch):
+    """The second load neither decompresses nor hashes: the parsed cache stands for both."""
+    home = write_dataset(tmp_path / "mine", arrays)
+    data.load_mnist(data_home=home, download=False)
+
+    def no_verifying(*args):
+        raise AssertionError("verified again")
+
+    with monkeypatch.context() as m:
+        m.setattr(data, "_read_idx_hashed", no_verifying)
+        m.setattr(data, "_md5", no_verifying)
+        data.load_mnist(data_home=home, download=False)
+    # new checksums (another release of the table) invalidate the memory
+    sums = {**data.CONTENT_SHA256["mnist"], "t10k-labels-idx1-ubyte": "0" * 64}
+    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
+    monkeypatch.setitem(data.OFFICIAL_GZ_MD5, "mnist", {})
+    with pytest.raises(data.DatasetError, match="not the published"):
+        data.load_mnist(data_home=home, download=False)
+
+
+def test_offline_missing_lists_files_places_mirror_setting_and_apt(tmp_path, monkeypatch, arrays):
     home = tmp_path / "mine"
     write_dataset(home, {"t10k-labels-idx1-ubyte.gz": arrays["t10k-labels-idx1-ubyte.gz"]})
     monkeypatch.setenv("SCRATCHLIB_FASHION_MNIST_MIRRORS", "http://a.example/x, http://b.example/")
@@ -317,11 +423,14 @@ def test_offline_missing_lists_files_places_urls_and_apt(tmp_path, monkeypatch, 
     first = message.splitlines()[0]
     for name in FILES[:3]:
         assert name in first
-        assert f"http://a.example/x/{name}" in message
-        assert f"http://b.example/{name}" in message
     assert "t10k-labels" not in first
+    for name in FILES[:3]:  # where to fetch them by hand: the publisher's files
+        assert f"      {data._DATASETS['fashion-mnist'].mirrors[0]}{name}\n" in message
     for place in (home / "fashion-mnist", home, tmp_path / "deb"):
         assert f"  {place}\n" in message
+    assert (
+        "SCRATCHLIB_FASHION_MNIST_MIRRORS" in message and "load_fashion_mnist(mirrors=" in message
+    )
     assert "apt-get install dataset-fashion-mnist" in message
     assert not (home / "fashion-mnist").exists()  # offline: nothing created
 
@@ -329,41 +438,110 @@ def test_offline_missing_lists_files_places_urls_and_apt(tmp_path, monkeypatch, 
 # --------------------------------------------------------------------------- downloads
 
 
-def test_download_falls_back_in_order(tmp_path, server, blobs, capsys):
-    bad = ["missing", "corrupt", "truncated", "stall"]
+def _quiet(monkeypatch):
+    """Plain progress lines instead of tqdm bars (which write to stderr)."""
+    monkeypatch.setattr(data, "_progress", lambda total, dest: data._PlainProgress(dest))
+
+
+def test_download_falls_back_in_order_with_one_quiet_line_each(
+    tmp_path, server, blobs, capsys, monkeypatch
+):
+    _quiet(monkeypatch)
+    bad = ["missing", "corrupt", "other", "truncated", "stall"]
     mirrors = [f"{server.url}/{mode}/" for mode in bad] + [f"{server.url}/good"]
     package_before = sorted((p, p.stat().st_mtime_ns) for p in PACKAGE_DIR.rglob("*"))
 
     (x, t), _ = data.load_mnist(normalize=False, mirrors=mirrors)
 
     folder = tmp_path / "data" / "mnist"
-    for name in FILES:
+    for i, name in enumerate(FILES):
         assert md5((folder / name).read_bytes()) == md5(blobs[name])
-        assert [mode for mode, n in server.log if n == name] == [*bad, "good"]
+        # a mirror that timed out is not asked again for the next files
+        tried = [*bad, "good"] if i == 0 else [*bad[:-1], "good"]
+        assert [mode for mode, n in server.log if n == name] == tried
     assert leftovers(folder) == []
-    err = [line for line in capsys.readouterr().err.splitlines() if "scratchlib.data:" in line]
-    assert len(err) == 4 * len(bad)
+    out, err = capsys.readouterr()
+    assert err == ""  # nothing red in a notebook
+    lines = out.splitlines()
+    assert lines[0] == f"Downloading mnist into {folder}"
+    fallbacks = [line for line in lines if line.endswith("; trying the next mirror")]
+    assert len(fallbacks) == 4 * len(bad) - 3
     for name in FILES:
-        lines = [line for line in err if line.endswith(name) or f"/{name}:" in line]
-        assert "HTTP 404" in lines[0]
-        assert "checksum mismatch" in lines[1]
-        assert "truncated" in lines[2]
-        assert "timed out" in lines[3]
+        mine = [line.split(": ", 1)[1] for line in fallbacks if f"/{name}: " in line]
+        assert mine[0].startswith("HTTP 404")
+        assert mine[1].startswith(("cannot be read", "IDX header")), mine[1]  # bad gzip
+        assert mine[2].startswith("not the published mnist")
+        assert mine[3].startswith(f"truncated: got {len(blobs[name])} of {len(blobs[name]) + 1000}")
+    (stall,) = [line for line in fallbacks if "/stall/" in line]
+    assert f"no data for {TIMEOUT:g} s (raise $SCRATCHLIB_READ_TIMEOUT" in stall
     assert sorted((p, p.stat().st_mtime_ns) for p in PACKAGE_DIR.rglob("*")) == package_before
     assert x.shape == (60, 784)
 
 
-def test_all_mirrors_fail(tmp_path, server):
+@pytest.mark.parametrize("mode", ["recompressed", "xz", "raw"])
+def test_mirror_with_other_compression_verifies(tmp_path, server, arrays, mode, capsys):
+    (x, t), _ = data.load_mnist(normalize=False, mirrors=[f"{server.url}/{mode}"])
+    np.testing.assert_array_equal(x.reshape(60, 28, 28), arrays["train-images-idx3-ubyte.gz"])
+    np.testing.assert_array_equal(t, arrays["train-labels-idx1-ubyte.gz"])
+    assert "trying the next mirror" not in capsys.readouterr().out
+
+
+def test_all_mirrors_fail(tmp_path, server, blobs):
     mirrors = [f"{server.url}/missing", f"{server.url}/truncated"]
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=tmp_path / "mine", mirrors=mirrors)
     message = str(info.value)
+    assert message.splitlines()[0].startswith("mnist: could not download")
     for name in FILES:
         assert f"{server.url}/missing/{name}: HTTP 404" in message
-        assert f"{server.url}/truncated/{name}: truncated" in message
-    assert "Download failed" in message
+        n = len(blobs[name])
+        assert f"{server.url}/truncated/{name}: truncated: got {n} of {n + 1000} bytes" in message
+    for setting in ("SCRATCHLIB_MNIST_MIRRORS", "load_mnist(mirrors=", "SCRATCHLIB_READ_TIMEOUT"):
+        assert setting in message
+    assert f"put them in {tmp_path / 'mine' / 'mnist'}" in message
+    assert f"https://ossci-datasets.s3.amazonaws.com/mnist/{FILES[0]}" in message  # not the failed
     assert leftovers(tmp_path / "mine" / "mnist") == []
     assert not any((tmp_path / "mine" / "mnist" / name).exists() for name in FILES)
+
+
+@pytest.fixture
+def unanswering_port():
+    """A listening socket whose backlog is full: new connections are never accepted."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(4):
+        c = socket.socket()
+        c.setblocking(False)
+        c.connect_ex(listener.getsockname())
+        fillers.append(c)
+    time.sleep(0.05)
+    yield listener.getsockname()[1]
+    for c in fillers:
+        c.close()
+    listener.close()
+
+
+def test_connect_timeout_names_its_setting_and_the_mirror_is_not_asked_again(
+    tmp_path, unanswering_port, monkeypatch
+):
+    monkeypatch.setenv("SCRATCHLIB_CONNECT_TIMEOUT", "0.3")
+    monkeypatch.setenv("SCRATCHLIB_READ_TIMEOUT", "5")
+    start = time.monotonic()
+    with pytest.raises(data.DatasetError) as info:
+        data.load_mnist(mirrors=[f"http://127.0.0.1:{unanswering_port}/"])
+    assert time.monotonic() - start < 3  # one timeout, not one per file
+    message = str(info.value)
+    assert "no connection within 0.3 s (raise $SCRATCHLIB_CONNECT_TIMEOUT" in message
+    assert message.count(": not tried, the mirror failed before") == 3
+
+
+@pytest.mark.parametrize("variable", ["SCRATCHLIB_CONNECT_TIMEOUT", "SCRATCHLIB_READ_TIMEOUT"])
+def test_bad_timeout_setting(server, monkeypatch, variable):
+    monkeypatch.setenv(variable, "soon")
+    with pytest.raises(data.DatasetError, match=f"\\${variable} must be a number of seconds"):
+        data.load_mnist(mirrors=[f"{server.url}/good"])
 
 
 def test_mirrors_from_environment(tmp_path, server, monkeypatch):
@@ -381,6 +559,16 @@ def test_default_cache_is_xdg(tmp_path, server, monkeypatch):
     )
 
 
+def test_progress_names_the_destination(tmp_path, server, monkeypatch, capsys):
+    pytest.importorskip("tqdm")  # the test extra installs it; without it see _PlainProgress
+    monkeypatch.setenv("SCRATCHLIB_DATA", str(tmp_path / "dest"))
+    data.load_mnist(mirrors=[f"{server.url}/good"])
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == f"Downloading mnist into {tmp_path / 'dest' / 'mnist'}"
+    for name in FILES:
+        assert f"mnist/{name}" in err  # tqdm's bar, labelled with the file
+
+
 def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypatch):
     class Interrupting:
         def update(self, n):
@@ -389,7 +577,7 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypat
         def close(self):
             pass
 
-    monkeypatch.setattr(data, "_progress", lambda total, desc: Interrupting())
+    monkeypatch.setattr(data, "_progress", lambda total, dest: Interrupting())
     with pytest.raises(KeyboardInterrupt):
         data.load_mnist(mirrors=[f"{server.url}/good"])
     folder = tmp_path / "data" / "mnist"
@@ -399,17 +587,17 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypat
 _CHILD = """
 import hashlib, json, sys
 from scratchlib import data
-data.CHECKSUMS["mnist"] = json.loads(sys.argv[1])
+data.CONTENT_SHA256["mnist"] = json.loads(sys.argv[1])
 (x, t), (xt, tt) = data.load_mnist(data_home=sys.argv[2], mirrors=[sys.argv[3]])
 print(hashlib.md5(x.tobytes() + t.tobytes() + xt.tobytes() + tt.tobytes()).hexdigest())
 """
 
 
 def test_two_processes_load_at_once(tmp_path, server, blobs, arrays):
-    sums = json.dumps({name: md5(blob) for name, blob in blobs.items()})
+    sums = json.dumps(content_sums(arrays))
     home = tmp_path / "shared-home"
     args = [sys.executable, "-c", _CHILD, sums, str(home), f"{server.url}/slow"]
-    env = {**os.environ, "SCRATCHLIB_TIMEOUT": "10"}
+    env = {**os.environ, "SCRATCHLIB_READ_TIMEOUT": "10"}
     procs = [
         subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         for _ in range(2)
@@ -422,7 +610,8 @@ def test_two_processes_load_at_once(tmp_path, server, blobs, arrays):
     xt = arrays["t10k-images-idx3-ubyte.gz"].reshape(20, 784).astype(np.float32) / 255
     tt = arrays["t10k-labels-idx1-ubyte.gz"]
     expected = md5(x.tobytes() + t.tobytes() + xt.tobytes() + tt.tobytes())
-    assert [out.strip() for out, _ in results] == [expected, expected]
+    assert [out.splitlines()[-1] for out, _ in results] == [expected, expected]
+    assert sum(out.startswith("Downloading mnist into") for out, _ in results) == 1
     folder = home / "mnist"
     assert leftovers(folder) == []
     for name in FILES:
@@ -454,6 +643,8 @@ def test_parsed_cache_is_used_and_results_are_private(tmp_path, arrays, monkeypa
 
     # A changed source file invalidates the parsed cache.
     new_labels = (arrays["train-labels-idx1-ubyte.gz"] + 1) % 10
+    sums = content_sums({**arrays, "train-labels-idx1-ubyte.gz": new_labels})
+    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
     (home / FILES[1]).write_bytes(gz(new_labels))
     os.utime(home / FILES[1], ns=(1, 1))
     (_, t4), _ = data.load_mnist(data_home=home, download=False)
@@ -474,16 +665,11 @@ def test_corrupt_parsed_cache_is_rebuilt(tmp_path, arrays):
 # --------------------------------------------------------------------------- command line
 
 
-def test_cli(tmp_path, arrays):
+def test_cli(tmp_path, arrays, capsys):
     home = write_dataset(tmp_path / "mine", arrays)
-    ok = subprocess.run(
-        [sys.executable, "-m", "scratchlib", "mnist", "--data-home", str(home), "--offline"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.strip() == f"mnist: {home}"
+    assert data.main(["mnist", "--data-home", str(home), "--offline"]) == 0  # fixture checksums
+    assert capsys.readouterr().out.strip() == f"mnist: {home}"
+    assert list((home / "mnist").glob("parsed-*.npz"))  # verified and remembered
     empty = tmp_path / "empty"
     bad = subprocess.run(
         [sys.executable, "-m", "scratchlib", "mnist", "--data-home", str(empty), "--offline"],
@@ -509,6 +695,8 @@ def _need_mnist_test_dir() -> None:
     pytest.skip(message)
 
 
+#: the library's own checksums (the autouse fixture replaces them with the fixtures')
+REAL_MNIST_SUMS = (dict(data.CONTENT_SHA256["mnist"]), dict(data.OFFICIAL_GZ_MD5["mnist"]))
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
@@ -532,10 +720,26 @@ def test_real_mnist_without_train_images(tmp_path):
     with pytest.raises(data.DatasetError) as info:
         scratchlib.data.load_mnist(data_home=copy, download=False)
     first = str(info.value).splitlines()[0]
-    assert first == "mnist: missing file(s): train-images-idx3-ubyte.gz."
+    assert first.startswith("mnist: missing file(s): train-images-idx3-ubyte.gz. ")
     assert "https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz" in str(
         info.value
     )
+
+
+def test_real_mnist_files_verify_by_content():
+    """The recompressed real test files verify by their content (their .gz bytes are not the
+    publisher's); the byte-identical training labels verify too."""
+    _need_mnist_test_dir()
+    spec, sums = data._DATASETS["mnist"], REAL_MNIST_SUMS
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-labels-idx1-ubyte"):
+        path = MNIST_TEST_DIR / f"{name}.gz"
+        content_sha = data._read_idx_hashed(path)[1]
+        assert data._content_problem(spec, name, path, content_sha, sums) == ""
+    path = MNIST_TEST_DIR / "t10k-images-idx3-ubyte.gz"
+    assert md5(path.read_bytes()) != sums[1]["t10k-images-idx3-ubyte"]  # recompressed
+    other = data._read_idx_hashed(MNIST_TEST_DIR / "t10k-labels-idx1-ubyte.gz")[1]
+    problem = data._content_problem(spec, "t10k-images-idx3-ubyte", path, other, sums)
+    assert problem.startswith("not the published mnist t10k-images-idx3-ubyte")
 
 
 # --------------------------------------------------------------------------- real Fashion-MNIST
@@ -599,3 +803,23 @@ def test_real_fashion_raw_and_one_hot(fashion):
     assert set(np.unique(t1).tolist()) == {0.0, 1.0}
     np.testing.assert_array_equal(t1.argmax(axis=1), t)
     assert t1.sum(axis=0).tolist() == [6000.0] * 10
+
+
+REAL_FASHION_SUMS = (
+    dict(data.CONTENT_SHA256["fashion-mnist"]),
+    dict(data.OFFICIAL_GZ_MD5["fashion-mnist"]),
+)
+
+
+def test_real_fashion_verifies_by_content_not_container(fashion):
+    """Debian's copies are recompressed (other .gz bytes than Zalando's): they verify."""
+    spec = data._DATASETS["fashion-mnist"]
+    recompressed = 0
+    for name in FILES:
+        base = name.removesuffix(".gz")
+        path = REAL_FASHION / name
+        recompressed += md5(path.read_bytes()) != REAL_FASHION_SUMS[1][base]
+        content_sha = data._read_idx_hashed(path)[1]
+        assert data._content_problem(spec, base, path, content_sha, REAL_FASHION_SUMS) == ""
+    if REAL_FASHION == data.DEBIAN_FASHION_MNIST_DIR:
+        assert recompressed == 4

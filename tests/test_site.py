@@ -134,15 +134,15 @@ def _code_cells(chapter: str) -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_colab_install_cell_pins_the_release(chapter):
-    repo, version = site.repository(), site.package_version()
+def test_colab_install_cell_pins_the_launch_ref(chapter):
+    repo = site.repository()  # repository.branch is the launch ref (exercises/tools/launch.py)
     code = _code_cells(chapter)
     assert code, f"{chapter} has no code cell"
     first = code[0]
     assert "google.colab" in first, f"{chapter}: the first code cell does not detect Colab"
-    pinned = re.compile(rf"git\+{re.escape(repo.url)}(\.git)?@v{re.escape(version)}(?![\w.])")
+    pinned = re.compile(rf"git\+{re.escape(repo.url)}(\.git)?@{re.escape(repo.branch)}(?![\w.])")
     assert pinned.search(first), (
-        f"{chapter}: the first code cell must install git+{repo.url}@v{version}:\n{first}"
+        f"{chapter}: the first code cell must install git+{repo.url}@{repo.branch}:\n{first}"
     )
     # no other cell installs the library from elsewhere or at another ref
     for source in code:

@@ -10,18 +10,16 @@ For each ``exercises/masters/<name>.ipynb`` this writes
   ``<autograder-dir>/<name>-solution.ipynb``: build output, not committed
   (default ``exercises/autograder``).
 
-The student notebook's first cell installs what ``grader.check`` needs when it runs on Colab:
-otter-grader (the version that built the tests) and scratchlib from the course repository at
-the tag ``v<version>``, and fetches the public tests from the same tag. The repository URL is
-read from ``_config.yml`` (``repository.url``) and the version from ``pyproject.toml``, so
-neither is written by hand anywhere else. Cell ids are renumbered so that a rebuild of an
-unchanged master gives byte-identical student files (a test checks the committed ones).
+The student notebook's first cell is the Colab cell of ``exercises/tools/launch.py``: on Colab
+it installs otter-grader (the version that built the tests) and scratchlib from the course
+repository at the launch ref (``repository.branch`` in ``_config.yml``), and fetches the public
+tests from the same ref. Cell ids are renumbered so that a rebuild of an unchanged master gives
+byte-identical student files (a test checks the committed ones).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -29,42 +27,21 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import otter
-import yaml
+
+from exercises.tools import launch
 
 ROOT = Path(__file__).resolve().parents[2]
 MASTERS = ROOT / "exercises" / "masters"
 STUDENT = ROOT / "exercises" / "student"
 AUTOGRADER = ROOT / "exercises" / "autograder"
 
-COLAB_CELL = """\
-# Run this cell first. On Google Colab it installs what grader.check needs and fetches the
-# public tests; elsewhere it only installs otter-grader if it is missing.
-import importlib.util
-import sys
-
-if "google.colab" in sys.modules:
-    %pip install -q "otter-grader=={otter_version}" "scratchlib @ git+{url}@v{version}"
-    !rm -rf /tmp/course && git clone -q --depth 1 --branch v{version} {url} /tmp/course
-    !cp -r /tmp/course/exercises/student/{name}/tests .
-elif importlib.util.find_spec("otter") is None:
-    %pip install -q "otter-grader=={otter_version}"
-"""
-
-
-def course_settings(root: Path = ROOT) -> dict[str, str]:
-    """The repository URL (from _config.yml) and package version (from pyproject.toml)."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    url = config["repository"]["url"].rstrip("/")
-    # (tomllib is Python 3.11+; the project supports 3.10, and this line is simple enough)
-    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
-    project = pyproject.split("[project]", 1)[1].split("\n[", 1)[0]
-    version = re.search(r'^version\s*=\s*"([^"]+)"', project, flags=re.MULTILINE).group(1)
-    return {"url": url, "version": version, "otter_version": otter.__version__}
+#: The template of that cell (exercises/tools/grade.py recognises it in submissions).
+COLAB_CELL = launch.EXERCISE_CELL
 
 
 def colab_cell_source(name: str, root: Path = ROOT) -> str:
-    return COLAB_CELL.format(name=name, **course_settings(root)).rstrip("\n")
+    """The generated first cell of a student notebook (see exercises/tools/launch.py)."""
+    return launch.exercise_cell(name, launch.Launch.from_config(root))
 
 
 #: otter's init cell in the student notebooks (runs_on: colab: no notebook path argument).

@@ -113,8 +113,9 @@ def questions(zip_path: Path) -> dict[str, float]:
 
 
 _COLAB_RX = re.compile(re.escape(COLAB_CELL.rstrip("\n")))
-for _field in ("{otter_version}", "{url}", "{version}", "{name}"):
+for _field in ("{otter_version}", "{url}", "{version}", "{name}", "{ref}"):
     _COLAB_RX = re.compile(_COLAB_RX.pattern.replace(re.escape(_field), r"[\w.:/@+-]+"))
+_COLAB_RX = re.compile(_COLAB_RX.pattern.replace(re.escape("{otter_pins}"), r'[\w.:/@+=" -]+'))
 
 
 def code_flags(path: Path) -> list[str]:

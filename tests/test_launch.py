@@ -1,0 +1,173 @@
+"""One launch ref: the generated Colab cells and links follow _config.yml, and none is stale.
+
+See exercises/tools/launch.py. The site half (links relative again in the built pages) needs
+`make book` first and is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from importlib.metadata import distribution, packages_distributions
+from pathlib import Path
+
+import _site_helpers as site
+import pytest
+import yaml
+from IPython.core.inputtransformer2 import TransformerManager
+
+from exercises.tools import launch
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = launch.chapter_notebooks(ROOT)
+STUDENT = launch.student_notebooks(ROOT)
+
+#: What Colab ships among otter-grader's import-time needs (so the cell does not install them).
+COLAB_SHIPS = {
+    "click", "dill", "ipython", "ipywidgets", "jinja2", "nbconvert", "nbformat", "pandas",
+    "pyyaml", "requests", "wrapt", "numpy", "traitlets", "jupyter-core", "jupyter-client",
+    "python-dateutil", "pytz", "tzdata", "markupsafe", "packaging", "platformdirs",
+}  # fmt: skip
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def _first_code(path: Path) -> str:
+    return next(_source(c) for c in _cells(path) if c["cell_type"] == "code")
+
+
+def test_there_are_chapters_and_exercises():
+    assert len(CHAPTERS) == 4 and len(STUDENT) == 4
+
+
+def test_generated_cells_and_links_are_up_to_date():
+    stale = launch.generate(ROOT, write=False)
+    assert not stale, (
+        f"stale generated cells or links in {[str(p.relative_to(ROOT)) for p in stale]}: "
+        "run `make launch-cells` and commit"
+    )
+
+
+def test_cells_follow_the_configured_ref(tmp_path):
+    """Change the ref in a copy of the repository: every generated cell follows it."""
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    for path in [*CHAPTERS, *STUDENT]:
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    config = yaml.safe_load((tmp_path / "_config.yml").read_text())
+    config["repository"]["branch"] = "2026-autumn"
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
+
+    stale = launch.generate(tmp_path)
+
+    assert len(stale) == len(CHAPTERS) + len(STUDENT)
+    url = config["repository"]["url"].rstrip("/")
+    for path in stale:
+        first = _first_code(path)
+        assert f'"scratchlib @ git+{url}@2026-autumn"' in first, path
+        assert "@main" not in first and "@v0" not in first
+        if "exercises" in path.parts:
+            assert f"--branch 2026-autumn {url} /tmp/course" in first
+    assert launch.generate(tmp_path, write=False) == []  # and a second run changes nothing
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, *STUDENT], ids=lambda p: p.stem + p.parent.name)
+def test_the_cell_installs_from_the_ref_only_on_colab(path):
+    ref = launch.Launch.from_config(ROOT)
+    first = _first_code(path)
+    assert f'"scratchlib @ git+{ref.url}@{ref.ref}"' in first
+    python = TransformerManager().transform_cell(first)
+
+    def no_shell(*args):
+        raise AssertionError(f"the cell ran {args} outside Colab")
+
+    exec(compile(python, "install-cell", "exec"), {"get_ipython": no_shell})  # otter is here
+    # every install of the library in the notebook is that one
+    for cell in _cells(path):
+        if cell["cell_type"] == "code" and "git+" in _source(cell):
+            assert cell is _cells(path)[0] or _source(cell) == first
+
+
+def test_exercise_cell_installs_nothing_colab_has_loaded():
+    """otter-grader goes in with --no-deps plus exactly what `import otter` needs beyond
+    Colab's packages: so ipywidgets 7 (loaded in Colab's kernel) is never upgraded."""
+    cell = launch.exercise_cell("01_minibatch", launch.Launch.from_config(ROOT))
+    (no_deps,) = [line for line in cell.splitlines() if "--no-deps" in line and "%pip" in line]
+    pinned = {p.strip('"').split("==")[0] for p in no_deps.split("--no-deps", 1)[1].split()}
+    assert pinned == {"otter-grader", *launch.OTTER_EXTRAS}
+    for line in cell.splitlines():
+        if "%pip install" in line and "--no-deps" not in line:
+            assert "otter" not in line.split("elif")[0] or line.startswith("    %pip install -q")
+    # what `import otter` and otter.Notebook pull in, by distribution
+    code = (
+        "import json, sys, otter\n"
+        "otter.Notebook\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = json.loads(out.stdout.splitlines()[-1])
+    by_module = packages_distributions()
+    imported = {d.lower() for m in modules for d in by_module.get(m, [])}
+    otter_needs = {_name(r) for r in distribution("otter-grader").requires or [] if ";" not in r}
+    needed = (otter_needs & imported) - {"otter-grader"}
+    missing = needed - COLAB_SHIPS - set(launch.OTTER_EXTRAS)
+    assert not missing, f"`import otter` needs {missing}: add them to launch.OTTER_EXTRAS"
+
+
+def _name(requirement: str) -> str:
+    for stop in "<>=!~[ (;":
+        requirement = requirement.split(stop)[0]
+    return requirement.strip().lower().replace("_", "-")
+
+
+# --------------------------------------------------------------------------- links
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_no_chapter_link_leaves_notebooks_relatively(chapter):
+    """A relative link out of notebooks/ is broken on Colab: it must be the published URL."""
+    for cell in _cells(chapter):
+        if cell["cell_type"] == "markdown":
+            leaving = launch.relative_links_leaving(_source(cell))
+            assert not leaving, f"{chapter.name}: {leaving}; run `make launch-cells`"
+
+
+def test_relative_links_become_published_urls():
+    ref = launch.Launch("https://github.com/o/r", "main", "https://o.github.io/r/")
+    text = "see [a](../book/exercises.md#part-2), [b](02_x.ipynb), [c](https://x.org/y)"
+    assert launch.absolute_links(text, ref) == (
+        "see [a](https://o.github.io/r/book/exercises.html#part-2), [b](02_x.ipynb), "
+        "[c](https://x.org/y)"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", site.chapters())
+def test_site_links_to_its_own_pages_are_relative(chapter):
+    site.require_site()
+    book = launch.Launch.from_config(ROOT).book_url
+    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+    hrefs = [a.attrs.get("href", "") for a in dom.find_all("a")]
+    assert not [h for h in hrefs if h.startswith(book)], f"{chapter}: absolute links to the book"
+    nb = site.notebook(chapter)
+    linked = [
+        t
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        for t in launch._LINK.findall(_source(c))
+        if t[0].startswith(book)
+    ]
+    for target, _title in linked:
+        page = target.removeprefix(book).split("#")[0]
+        relative = "../" * chapter.count("/") + page
+        assert any(h.split("#")[0] == relative for h in hrefs), f"{chapter}: no link {relative}"
+        assert (site.require_site() / page).is_file()
