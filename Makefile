@@ -75,9 +75,11 @@ clean:
 	rm -rf _build .pytest_cache
 
 ## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
-## and exercises/autograder/<name>.zip (build output)
+## and exercises/autograder/<name>.zip (build output), then check that every master's hidden
+## tests reject its planted wrong answers (exercises/masters/<name>.planted/)
 assignments: $(VENV)/.installed
 	$(PY) -m exercises.tools.build
+	$(PY) -m exercises.tools.check_planted
 
 ## grade: make grade ASSIGNMENT=02_gradient SUBMISSIONS=dir/of/ipynbs OUT=grading-output
 ## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit)

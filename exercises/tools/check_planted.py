@@ -38,6 +38,7 @@ import contextlib
 import io
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,9 +128,18 @@ def student_code(name: str, student_dir: Path = STUDENT) -> list[str]:
 def execute(cells: list[str], namespace: dict | None = None) -> dict:
     """Run notebook cells in one namespace, as a kernel would (output discarded)."""
     namespace = {"__name__": "__main__"} if namespace is None else namespace
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for source in cells:
-            exec(compile(source, "<cell>", "exec"), namespace)
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")  # a notebook's warnings are not the check's business
+        try:
+            for source in cells:
+                exec(compile(source, "<cell>", "exec"), namespace)
+        finally:
+            if "matplotlib.pyplot" in sys.modules:  # figures drawn by a cell (headless)
+                sys.modules["matplotlib.pyplot"].close("all")
     return namespace
 
 
@@ -207,7 +217,7 @@ def check_master(name: str, masters: Path = MASTERS, student_dir: Path = STUDENT
 
 #: What a submission can do to the interpreter before the tests run. Each patch makes the usual
 #: comparison helpers lie in favour of a wrong answer.
-CHEATS = r'''
+CHEATS = r"""
 import builtins, math, sys, types
 import numpy
 import numpy.testing
@@ -246,7 +256,7 @@ def _hook(name, globals=None, locals=None, fromlist=(), level=0):
     return _real_import(name, globals, locals, fromlist, level)
 
 builtins.__import__ = _hook
-'''
+"""
 
 
 def _cheat_verdicts(name: str, masters: Path) -> str:
@@ -303,7 +313,9 @@ def check_under_cheats(name: str, masters: Path = MASTERS) -> list[str]:
     expected = {p.name for p in planted_files(name, masters)}
     problems = [f"{name}: {p} was not run with patched builtins" for p in expected - set(verdicts)]
     if verdicts.pop("(solution)", None) != "accepted":
-        problems.append(f"{name}: with patched builtins the solution fails (the check proves nothing)")
+        problems.append(
+            f"{name}: with patched builtins the solution fails (the check proves nothing)"
+        )
     return problems + [
         f"{name}: with patched builtins the planted wrong answer {plant} is accepted"
         for plant, verdict in verdicts.items()
@@ -348,8 +360,11 @@ def main(argv: list[str] | None = None) -> int:
         plants = len(planted_files(name))
         if args.verbose:
             print("\n".join(describe(name)))
-        print(f"{name}: solution passes, {plants} planted wrong answers rejected" if not found
-              else f"{name}: {len(found)} problem(s)")
+        print(
+            f"{name}: solution passes, {plants} planted wrong answers rejected"
+            if not found
+            else f"{name}: {len(found)} problem(s)"
+        )
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
     return 1 if problems else 0

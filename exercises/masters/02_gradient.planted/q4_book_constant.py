@@ -1,4 +1,5 @@
 """q4: the book's h = 1e-4 whatever the precision."""
+
 truncation_factor = 100
 rounding_factor = 10
 

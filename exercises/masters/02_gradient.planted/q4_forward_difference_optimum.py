@@ -1,4 +1,5 @@
 """q4: the forward difference's balance (h ~ sqrt(eps), error ~ h) used for the central one."""
+
 truncation_factor = 10
 rounding_factor = 10
 

@@ -1,4 +1,5 @@
 """q4: "smaller is better": the rounding error taken to shrink with h too."""
+
 truncation_factor = 100
 rounding_factor = 0.1
 

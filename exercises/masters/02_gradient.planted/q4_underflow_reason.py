@@ -1,4 +1,5 @@
 """q4: the right numbers with the wrong reason (1e-12 does not underflow in float64)."""
+
 truncation_factor = 100
 rounding_factor = 10
 
