@@ -70,3 +70,8 @@ def test_a_failing_solution_is_reported(tmp_path):
     )
     problems = check_planted.check_master("04_epoch_evaluation", masters=masters)
     assert any("q1: the solution fails" in p for p in problems), problems
+
+
+def test_the_cheats_fool_tests_written_the_usual_way():
+    """The patched-builtins check can fail: the same cheats fool abs, np.isclose, math.isclose."""
+    assert check_planted.naive_tests_fooled_by_cheats() == [True] * len(check_planted.NAIVE_TESTS)

@@ -21,13 +21,15 @@ For each ``exercises/masters/<name>.ipynb`` (run by ``make assignments`` after t
    co. replaced, a ``builtins.__import__`` hook that hands out a numpy whose comparisons always
    succeed, ``sys.modules['builtins']`` replaced, numpy's comparison functions patched), then
    each planted wrong answer: the hidden tests must still reject each one, and still accept
-   the solution (the control: otherwise a rejection would prove nothing). The public tests
-   are not held to this: they are the students' own help, and use numpy freely.
+   the solution (the control: otherwise a rejection would prove nothing). The same patches do
+   fool tests written the usual way (``abs``, ``np.isclose``, ``math.isclose``, ``import
+   builtins``: :data:`NAIVE_TESTS`, checked by a test). The public tests are not held to
+   this: they are the students' own help, and use numpy freely.
 
 The tests are run in-process, as ``exec`` of each test cell in the namespace of the executed
 notebook code, which is what otter's doctest runner does with the same cells (otter turns each
 test cell into one doctest case run in the notebook's global namespace); no kernel is started,
-so all four assignments are checked in a few seconds. Exit status 1 and one line per problem
+so all four assignments take about 5 s of CPU time. Exit status 1 and one line per problem
 when anything is wrong.
 """
 
@@ -323,6 +325,45 @@ def check_under_cheats(name: str, masters: Path = MASTERS) -> list[str]:
     ]
 
 
+#: Hidden tests written the usual way (what the masters held before): under CHEATS they accept
+#: a wrong answer, which shows that the cheats are real and the check above can fail.
+NAIVE_TESTS = [
+    "import builtins as _B\nassert _B.abs(wrong(2.0) - 4.0) < 1e-12",
+    "import numpy as _np\nassert _np.isclose(wrong(2.0), 4.0)",
+    "assert abs(wrong(2.0) - 4.0) < 1e-12",
+    "import math\nassert math.isclose(wrong(2.0), 4.0)",
+]
+
+
+def _naive_verdicts() -> str:
+    """In this process: the cheats, then naive tests of a wrong answer; one line each."""
+    namespace = {"__name__": "__main__"}
+    exec("def wrong(x):\n    return x + 1.0\n", namespace)
+    tests = [compile(src, "<naive>", "exec") for src in NAIVE_TESTS]
+    exec(compile(CHEATS, "<cheats>", "exec"), namespace)
+    lines = []
+    for k, test in enumerate(tests):
+        try:
+            exec(test, namespace)
+            lines.append(f"NAIVE {k} fooled")
+        except BaseException:  # noqa: BLE001
+            lines.append(f"NAIVE {k} held")
+    return "\n".join(lines)
+
+
+def naive_tests_fooled_by_cheats() -> list[bool]:
+    """For each of NAIVE_TESTS: does it accept the wrong answer once the cheats ran?"""
+    proc = subprocess.run(
+        [sys.executable, "-m", "exercises.tools.check_planted", "--naive-under-cheats"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("NAIVE ")]
+    return [line.endswith("fooled") for line in lines]
+
+
 def describe(name: str, masters: Path = MASTERS) -> list[str]:
     """One line per plant: which test rejected it (for the instructors and the report)."""
     master = read_master(masters / f"{name}.ipynb")
@@ -348,7 +389,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="masters to check (default: all)")
     parser.add_argument("--verbose", action="store_true", help="say which test rejects each plant")
     parser.add_argument("--under-cheats", metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--naive-under-cheats", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.naive_under_cheats:
+        print(_naive_verdicts())
+        return 0
     if args.under_cheats:
         print(_cheat_verdicts(args.under_cheats, MASTERS))
         return 0

@@ -14,8 +14,8 @@ test = {   'all_or_nothing': True,
                                                '...         return 0.01 * x ** 2 + 0.1 * x\n'
                                                "...     slope = _call('f, 5.0', f, 5.0)\n"
                                                "...     assert slope is not None and slope is not ..., 'q1: not answered yet — replace the ... in numerical_diff with your code and run its cell'\n"
-                                               "...     assert np.isclose(slope, 0.2), f'q1: the derivative of 0.01 x^2 + 0.1 x at x = 5 is 0.2 (the central difference gets it to about 1e-10); got "
-                                               "{slope}'\n"
+                                               "...     assert abs(slope - 0.2) < 1e-09, f'q1: the derivative of 0.01 x^2 + 0.1 x at x = 5 is 0.2, and the central difference is exact on a quadratic "
+                                               "up to rounding (within 1e-9; a forward difference is off by 0.01 h = 1e-6); got {slope}'\n"
                                                '>>> _public()\n',
                                        'hidden': False,
                                        'locked': False}],

@@ -14,11 +14,11 @@ test = {   'all_or_nothing': True,
                                                '...         """Scores whose largest entry is at the class written in the first input column."""\n'
                                                '...         return np.eye(3)[xb[:, 0].astype(int)]\n'
                                                '...     x = np.array([[0], [1], [2], [0], [1], [2], [0], [1], [2], [2]], dtype=float)\n'
-                                               '...     t = np.array([0, 1, 2, 0, 1, 2, 1, 0, 0, 0])\n'
+                                               '...     t = np.array([0, 1, 2, 0, 1, 2, 1, 0, 0, 2])\n'
                                                "...     acc = _call('predict, x, t, 3', predict_first_column, x, t, 3)\n"
                                                "...     assert acc != 0, 'q2: not answered yet — no correct answer was counted: fill in the loop of evaluate_in_batches'\n"
-                                               "...     assert np.isclose(acc, 0.6), f'q2: 6 of the 10 samples are right, in batches of 3 (3 + 3 + 3 + 1 rows): accuracy 0.6; got {acc} (every sample "
-                                               "counts once, the last short batch too)'\n"
+                                               "...     assert np.isclose(acc, 0.7), f'q2: 7 of the 10 samples are right, in batches of 3 (3 + 3 + 3 + 1 rows): accuracy 0.7; got {acc} (every sample "
+                                               "counts once, the last short batch too, and the accuracy is correct answers / all samples, not a mean of batch accuracies)'\n"
                                                '>>> _public()\n',
                                        'hidden': False,
                                        'locked': False}],
