@@ -2,6 +2,6 @@
 
 
 def minibatch(x, t, batch_size, rng):
-    return x[sample_batch_indices(len(x), batch_size, rng)], t[
-        sample_batch_indices(len(t), batch_size, rng)
-    ]
+    x_batch = x[sample_with_replacement_lib(rng, len(x), batch_size)]
+    t_batch = t[sample_with_replacement_lib(rng, len(t), batch_size)]
+    return x_batch, t_batch
