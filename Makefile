@@ -77,10 +77,12 @@ clean:
 	rm -rf _build .pytest_cache
 
 ## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
-## and exercises/autograder/<name>.zip (build output)
+## and exercises/autograder/<name>.zip (build output), then check that every master's hidden
+## tests reject its planted wrong answers (exercises/masters/<name>.planted/)
 assignments: $(VENV)/.installed
 	$(PY) -m exercises.tools.build
 	$(PY) -m exercises.tools.launch
+	$(PY) -m exercises.tools.check_planted
 
 ## launch-cells: the chapters' and exercises' Colab cells and the chapters' links to the book,
 ## from _config.yml (repository.url, repository.branch = the launch ref, html.baseurl)

@@ -1,0 +1,6 @@
+"""q3: the book's float max(N / B, 1): every 21 iterations when N / B = 10.5."""
+
+
+def epoch_checkpoints(iters_num, train_size, batch_size):
+    iter_per_epoch = max(train_size / batch_size, 1)
+    return [i for i in range(iters_num) if i % iter_per_epoch == 0]

@@ -1,0 +1,6 @@
+"""q3: no evaluation at i = 0 (thinking the first one needs a full epoch of training)."""
+
+
+def epoch_checkpoints(iters_num, train_size, batch_size):
+    iter_per_epoch = max(-(-train_size // batch_size), 1)
+    return [i for i in range(iters_num) if i % iter_per_epoch == 0 and i > 0]
