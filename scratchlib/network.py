@@ -13,6 +13,7 @@ from scratchlib.functions import (
     softmax,
 )
 from scratchlib.gradient import numerical_gradient
+from scratchlib.threads import one_blas_thread
 
 __all__ = ["TwoLayerNet"]
 
@@ -158,6 +159,7 @@ class TwoLayerNet:
         """
         return cross_entropy_error(self.predict(x), t)
 
+    @one_blas_thread()
     def predict_labels(self, x: ArrayLike) -> NDArray[np.intp]:
         """The most probable class of each sample, scored in blocks of rows.
 

@@ -65,9 +65,9 @@ def test_python_versions_agree():
     assert tuple(map(int, pinned.split("=")[-1].split("."))) >= tuple(map(int, minimum.split(".")))
 
 
-def test_runtime_dependencies_are_numpy_and_matplotlib_only():
+def test_runtime_dependencies_are_numpy_matplotlib_and_threadpoolctl_only():
     names = {parse_requirement(r)[0] for r in pyproject()["project"]["dependencies"]}
-    assert names == {"numpy", "matplotlib"}
+    assert names == {"numpy", "matplotlib", "threadpoolctl"}
 
 
 def test_jupyter_book_is_pinned_below_2():
