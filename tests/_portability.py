@@ -162,6 +162,8 @@ def nbval_command(python: str, notebooks: list[Path], junit: Path | None = None)
         "no:cacheprovider",
         "-o",
         "addopts=",
+        "-o",
+        "verbosity_assertions=2",  # whole differing lines, not "Skipping 149 characters"
         "-q",
     ]
     if junit is not None:
@@ -169,20 +171,19 @@ def nbval_command(python: str, notebooks: list[Path], junit: Path | None = None)
     return command + [str(nb.relative_to(ROOT)) for nb in notebooks]
 
 
-_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+_COLOURS = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")
 
 
 def _differences(message: str) -> str:
-    """The differing lines of one nbval failure, committed ('-') against re-executed ('+')."""
+    """The differing lines of one nbval failure (pytest's diff of committed == re-executed)."""
     text = _COLOURS.sub("", message)
-    match = re.search(r"<<<<<<<<<<<<.*?\n(.*?)\n=+ disagrees.*?\n(.*?)\n>>>>>>>>>>>>", text, re.S)
-    if not match:
-        return "\n".join(text.strip().splitlines()[-12:])
-    committed, rerun = (m.splitlines() for m in match.groups())
-    lines = [f"- {a}\n+ {b}" for a, b in zip(committed, rerun, strict=False) if a != b]
-    if len(committed) != len(rerun):
-        lines.append(f"  ({len(committed)} committed lines, {len(rerun)} re-executed)")
-    return "\n".join(lines)
+    lines = []
+    for line in text.splitlines():
+        match = re.fullmatch(r"\s*([-+]) (.*)", line)
+        if match:  # pytest: '+' the left side (committed), '-' the right (re-executed)
+            side = "committed:   " if match.group(1) == "+" else "re-executed: "
+            lines.append(side + match.group(2))
+    return "\n".join(lines) or "\n".join(text.strip().splitlines()[-12:])
 
 
 def run(config: Configuration, notebooks: list[Path], python: str) -> dict:
@@ -206,7 +207,8 @@ def run(config: Configuration, notebooks: list[Path], python: str) -> dict:
         if junit.exists():
             for case in ET.parse(junit).iter("testcase"):
                 for problem in [*case.iter("failure"), *case.iter("error")]:
-                    notebook = Path(case.get("classname", "").replace(".", "/")).name
+                    stem = re.search(r"\d\d_\w+", case.get("classname", ""))
+                    notebook = stem.group(0) if stem else case.get("classname", "?")
                     cell = case.get("name", "?")
                     detail = (problem.get("message") or "") + "\n" + (problem.text or "")
                     failures.setdefault(notebook, {})[cell] = _differences(detail)
