@@ -222,6 +222,7 @@ class TwoLayerNet:
 
         return {key: numerical_gradient(loss_w, param) for key, param in self.params.items()}
 
+    @one_blas_thread()
     def loss_and_gradient(self, x: ArrayLike, t: ArrayLike) -> tuple[float, dict[str, NDArray]]:
         """The loss and its gradient by backpropagation, from one forward pass.
 

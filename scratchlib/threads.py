@@ -11,8 +11,8 @@ threads, so a training run on the edge of chaos ends elsewhere on a machine with
 :func:`one_blas_thread` limits BLAS to one thread for a block of code or a whole function and
 restores the user's setting afterwards, with `threadpoolctl
 <https://github.com/joblib/threadpoolctl>`_. The library uses it where the products are small
-(:func:`scratchlib.numerical_gradient`, :func:`scratchlib.train`, evaluation in
-``TwoLayerNet.predict_labels``), so that a student's default thread settings are never slower
+(:func:`scratchlib.numerical_gradient`, :func:`scratchlib.train`, and the minibatch passes and
+evaluation blocks of ``TwoLayerNet``: ``loss_and_gradient`` and ``predict_labels``), so that a student's default thread settings are never slower
 than one thread and the results do not depend on the number of cores. Nothing else is changed:
 the user's own products outside these functions keep their threads.
 """
@@ -29,10 +29,12 @@ __all__ = ["one_blas_thread"]
 
 
 @functools.cache
-def _controller() -> ThreadpoolController:
-    # Finding the loaded BLAS libraries takes milliseconds, setting their thread count a tenth
-    # of one: look once. numpy's BLAS is loaded with numpy, before scratchlib is imported.
-    return ThreadpoolController()
+def _blas_libraries() -> list:
+    # Finding the loaded BLAS libraries takes milliseconds: look once. numpy's BLAS is loaded
+    # with numpy, before scratchlib is imported. Setting a thread count directly costs
+    # microseconds, where threadpoolctl's general `limit` takes a tenth of a millisecond, as
+    # long as a minibatch pass: cheap enough for every pass.
+    return ThreadpoolController().select(user_api="blas").lib_controllers
 
 
 @contextlib.contextmanager
@@ -47,12 +49,19 @@ def one_blas_thread() -> Iterator[None]:
         @one_blas_thread()
         def train(...): ...
 
-    Nested uses are fine (the inner one restores one thread). Without a BLAS library that
-    threadpoolctl can control (it knows OpenBLAS, MKL and BLIS), it does nothing.
+    Nested uses are fine (the inner one leaves one thread). Without a BLAS library that
+    threadpoolctl can control (it knows OpenBLAS, MKL, BLIS and FlexiBLAS), it does nothing.
 
     Yields
     ------
     None
     """
-    with _controller().limit(limits=1, user_api="blas"):
+    libraries = [(lib, lib.get_num_threads()) for lib in _blas_libraries()]
+    changed = [(lib, threads) for lib, threads in libraries if threads not in (1, None)]
+    for lib, _ in changed:
+        lib.set_num_threads(1)
+    try:
         yield
+    finally:
+        for lib, threads in changed:
+            lib.set_num_threads(threads)

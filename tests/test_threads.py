@@ -109,12 +109,14 @@ def test_network_numerical_gradient_on_one_thread(two_threads):
     assert blas_threads() == {2}
 
 
-def test_evaluation_products_run_on_one_thread(two_threads):
+@pytest.mark.parametrize("method", ["accuracy", "loss_and_gradient"])
+def test_evaluation_and_minibatch_passes_run_on_one_thread(two_threads, method):
+    """Also outside train: a hand-written loop calls loss_and_gradient and accuracy."""
     net = TwoLayerNet(4, 3, 2, seed=0)
     net.params = {key: p.view(Recording) for key, p in net.params.items()}
     Recording.seen = []
     x = np.random.default_rng(0).random((7, 4))
-    net.accuracy(x, np.array([0, 1, 0, 1, 1, 0, 0]))
+    getattr(net, method)(x, np.array([0, 1, 0, 1, 1, 0, 0]))
     assert Recording.seen and all(s == {1} for s in Recording.seen)
     assert blas_threads() == {2}
 
