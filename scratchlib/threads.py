@@ -10,11 +10,12 @@ threads, so a training run on the edge of chaos ends elsewhere on a machine with
 
 :func:`one_blas_thread` limits BLAS to one thread for a block of code or a whole function and
 restores the user's setting afterwards, with `threadpoolctl
-<https://github.com/joblib/threadpoolctl>`_. The library uses it where the products are small
-(:func:`scratchlib.numerical_gradient`, :func:`scratchlib.train`, and the minibatch passes and
-evaluation blocks of ``TwoLayerNet``: ``loss_and_gradient`` and ``predict_labels``), so that a student's default thread settings are never slower
-than one thread and the results do not depend on the number of cores. Nothing else is changed:
-the user's own products outside these functions keep their threads.
+<https://github.com/joblib/threadpoolctl>`_. The library uses it where the products are small:
+:func:`scratchlib.numerical_gradient`, :func:`scratchlib.train`, and the minibatch passes and
+evaluation blocks of ``TwoLayerNet`` (``loss_and_gradient``, ``predict_labels``). So a
+student's default thread settings are never slower than one thread, and the results do not
+depend on the number of cores. The user's own products outside these functions keep their
+threads.
 """
 
 from __future__ import annotations
