@@ -136,9 +136,13 @@ def test_python_versions_agree():
     assert SpecifierSet(pyproject()["project"]["requires-python"]).contains(LOCK_PYTHON)
 
 
-def test_runtime_dependencies_are_numpy_matplotlib_and_threadpoolctl_only():
+def test_runtime_dependencies_stay_small():
+    """What a student's `pip install scratchlib` brings: numpy, matplotlib, threadpoolctl, and
+    at most the small well-kept helpers the team chose (downloads, file locks)."""
     names = {parse_requirement(r)[0] for r in pyproject()["project"]["dependencies"]}
-    assert names == {"numpy", "matplotlib", "threadpoolctl"}
+    assert {"numpy", "matplotlib", "threadpoolctl"} <= names
+    extra = names - {"numpy", "matplotlib", "threadpoolctl", "pooch", "filelock"}
+    assert not extra, f"new runtime dependencies {sorted(extra)}: students install these"
 
 
 def test_jupyter_book_is_pinned_below_2():
