@@ -56,10 +56,10 @@ def without_library_limit() -> Iterator[None]:
         for module in (scratchlib.gradient, scratchlib.network):
             if hasattr(module, "numerical_gradient"):
                 stack.enter_context(mock.patch.object(module, "numerical_gradient", unwrapped))
-        labels = TwoLayerNet.predict_labels
-        stack.enter_context(
-            mock.patch.object(TwoLayerNet, "predict_labels", getattr(labels, "__wrapped__", labels))
-        )
+        for name in ("predict_labels", "loss_and_gradient"):
+            method = getattr(TwoLayerNet, name)
+            if hasattr(method, "__wrapped__"):
+                stack.enter_context(mock.patch.object(TwoLayerNet, name, method.__wrapped__))
         stack.enter_context(
             mock.patch.object(scratchlib.trainer, "train", scratchlib.trainer.train.__wrapped__)
         )
