@@ -10,18 +10,47 @@ APT_PACKAGES := dataset-fashion-mnist chromium
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup system-packages dataset book test test-fast lint format bench assignments launch-cells grade clean
+.PHONY: setup system-packages dataset book test test-fast lint format bench assignments \
+	launch-cells grade clean lock portability
 
-## setup: Python packages in .venv, the Fashion-MNIST dataset and a headless Chromium
+# The extras of pyproject.toml that `make setup` installs (all of them; a test checks).
+EXTRAS := book,test,grading
+# LOCKED=no installs the newest versions pyproject.toml allows instead of requirements.lock
+# (the weekly CI job does, to see upstream breakage before students meet it).
+LOCKED ?= yes
+
+## setup: Python packages in .venv (exactly requirements.lock), the Fashion-MNIST dataset and a
+## headless Chromium
 setup: $(VENV)/.installed system-packages dataset
 
 # system-packages first (order only): on a fresh Debian it brings python3-venv for the venv.
-$(VENV)/.installed: pyproject.toml | system-packages
+# The lock's exact versions and hashes first, then the library itself without dependencies.
+$(VENV)/.installed: pyproject.toml requirements.lock | system-packages
+ifeq ($(LOCKED),yes)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo \
+	  "make setup: requirements.lock is for Python 3.11 or newer, but $(PYTHON) is \
+	  $$($(PYTHON) -V 2>&1). Run 'make setup PYTHON=python3.11' (or newer), or install \
+	  unlocked versions with 'make setup LOCKED=no'." >&2; exit 1; }
+endif
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[book,test,grading]"
+ifeq ($(LOCKED),yes)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+else
+	$(PY) -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[$(EXTRAS)]"
+	$(PY) -m pip freeze --exclude-editable
+endif
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
+
+## lock: regenerate requirements.lock and environment.yml from pyproject.toml (after adding or
+## changing a dependency); pins still allowed are kept. UPGRADE=1: newest allowed versions.
+# It needs only uv, not the locked packages (which a changed pyproject.toml makes stale).
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "uv>=0.9"
+	$(PY) .ci/lock.py $(if $(UPGRADE),--upgrade)
 
 # Debian/Ubuntu as root: the dataset and the browser come from apt. Elsewhere the dataset is
 # downloaded into the user cache (see `dataset`) and the browser tests need a chromium on PATH.
@@ -72,9 +101,15 @@ format: $(VENV)/.installed
 bench: setup
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench_train.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench_data.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench_threads.py
 
 clean:
 	rm -rf _build .pytest_cache
+
+## portability: nbval under every CPU configuration of issue 8 (BLAS kernels, numpy SIMD limits,
+## 1 and 2 threads); prints which cells' outputs change. About 15-25 minutes on 2 cores.
+portability: $(VENV)/.installed
+	$(PY) tests/_portability.py $(if $(ONLY),--only $(ONLY)) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))
 
 ## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
 ## and exercises/autograder/<name>.zip (build output), then check that every master's hidden

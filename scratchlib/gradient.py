@@ -16,6 +16,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from scratchlib.threads import one_blas_thread
+
 __all__ = ["numerical_diff", "numerical_gradient", "gradient_descent"]
 
 
@@ -58,6 +60,7 @@ def _check_float_array(x: object, name: str = "x") -> NDArray[np.floating]:
     return x
 
 
+@one_blas_thread()
 def numerical_gradient(
     f: Callable[[NDArray], float], x: NDArray[np.floating], h: float = 1e-4
 ) -> NDArray[np.floating]:

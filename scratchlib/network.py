@@ -13,6 +13,7 @@ from scratchlib.functions import (
     softmax,
 )
 from scratchlib.gradient import numerical_gradient
+from scratchlib.threads import one_blas_thread
 
 __all__ = ["TwoLayerNet"]
 
@@ -186,6 +187,7 @@ class TwoLayerNet:
         t = label_indices(t, self.output_size, len(y))
         return float(np.mean(y == t)) if len(y) else 0.0
 
+    @one_blas_thread()
     def predict_labels(self, x: ArrayLike) -> NDArray[np.intp]:
         """The most probable class of each sample: ``predict(x).argmax(axis=1)``, for any size.
 
@@ -241,6 +243,7 @@ class TwoLayerNet:
 
         return {key: numerical_gradient(loss_w, param) for key, param in self.params.items()}
 
+    @one_blas_thread()
     def loss_and_gradient(self, x: ArrayLike, t: ArrayLike) -> tuple[float, dict[str, NDArray]]:
         """The loss and its gradient by backpropagation, from one forward pass.
 

@@ -20,6 +20,8 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from scratchlib.threads import one_blas_thread
+
 __all__ = [
     "History",
     "sample_with_replacement",
@@ -188,6 +190,7 @@ def _progress_bar(total: int):
     return tqdm(total=total, unit="it", desc="training")
 
 
+@one_blas_thread()
 def train(
     network: Network,
     train_data: tuple[ArrayLike, ArrayLike],

@@ -1,12 +1,15 @@
-"""The repository's own promises: environment.yml mirrors pyproject.toml, CI runs the README's
-test command, the README names the two commands."""
+"""The repository's own promises: requirements.lock covers pyproject.toml, environment.yml (Binder)
+pins the lock's versions, CI runs the README's test command, the README names the two commands."""
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -14,6 +17,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The Python requirements.lock is resolved for (.ci/lock.py's PYTHON).
+LOCK_PYTHON = re.search(
+    r'^PYTHON = "([\d.]+)"', (ROOT / "tools" / "lock.py").read_text(), re.M
+).group(1)
 
 
 def parse_requirement(req: str) -> tuple[str, str]:
@@ -28,47 +35,114 @@ def pyproject():
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
-def test_environment_yml_has_the_same_dependencies_as_pyproject():
-    project = pyproject()["project"]
-    wanted = dict(
-        parse_requirement(r)
-        for r in project["dependencies"]
-        + project["optional-dependencies"]["book"]
-        + project["optional-dependencies"]["grading"]
-    )
+def lock_pins() -> dict[str, str]:
+    """requirements.lock as {normalised name: version}; every pin must carry hashes."""
+    text = (ROOT / "requirements.lock").read_text()
+    pins = {}
+    for entry in re.split(r"\n(?=[A-Za-z0-9])", text):
+        match = re.match(r"([A-Za-z0-9_.\-]+)(\[[^\]]*\])?==([^\s;\\]+)", entry)
+        if match:
+            assert "--hash=sha256:" in entry, f"requirements.lock: {match.group(1)} has no hash"
+            pins[parse_requirement(match.group(1))[0]] = match.group(3)
+    return pins
+
+
+def environment_pins() -> dict[str, str]:
+    """environment.yml's pip section as {normalised name: version}."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    listed: dict[str, str] = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            for pip_dep in dep["pip"]:
-                name, spec = parse_requirement(pip_dep)
-                listed[name] = spec
-        else:
-            name, spec = parse_requirement(
-                dep.replace("=", "==", 1) if re.fullmatch(r"[\w\-]+=[\d.]+", dep) else dep
-            )
-            listed[name] = spec
-    listed.pop("python", None)
-    listed.pop("pip", None)
-    assert listed == wanted, (
-        "environment.yml and pyproject.toml (dependencies + the book and grading extras) "
-        "disagree:\n"
-        f"only in pyproject: { {k: v for k, v in wanted.items() if listed.get(k) != v} }\n"
-        f"only in environment.yml: { {k: v for k, v in listed.items() if wanted.get(k) != v} }"
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    pins = {}
+    for line in pip:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(\[[^\]]*\])?==([^\s;]+)", line)
+        assert match, f"environment.yml: {line!r} is not pinned to one version (name==version)"
+        pins[parse_requirement(match.group(1))[0]] = match.group(3)
+    return pins
+
+
+def test_lock_has_every_requirement_of_pyproject_at_an_allowed_version():
+    project = pyproject()["project"]
+    requirements = [Requirement(r) for r in project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        requirements += [Requirement(r) for r in extra]
+    pins = lock_pins()
+    python = {"python_version": LOCK_PYTHON, "python_full_version": LOCK_PYTHON + ".0"}
+    stale = []
+    for req in requirements:
+        if req.marker and not req.marker.evaluate(python):
+            continue  # e.g. tomli, only for Python < 3.11, which the lock does not serve
+        name = parse_requirement(req.name)[0]
+        if name not in pins or not req.specifier.contains(pins[name], prereleases=True):
+            stale.append(f"{req} (lock: {pins.get(name, 'missing')})")
+    assert not stale, (
+        "requirements.lock is stale against pyproject.toml: "
+        + "; ".join(stale)
+        + ". Run `make lock` and commit requirements.lock and environment.yml."
     )
+
+
+def test_environment_yml_pins_the_versions_of_the_lock():
+    lock, env = lock_pins(), environment_pins()
+    disagree = {
+        name: f"environment.yml {version}, requirements.lock {lock.get(name, 'missing')}"
+        for name, version in env.items()
+        if lock.get(name) != version
+    }
+    assert not disagree, f"run `make lock` (environment.yml is generated): {disagree}"
+
+
+def test_binder_installs_what_students_run_and_not_the_build_or_test_tools():
+    env = environment_pins()
+    runtime = {parse_requirement(r)[0] for r in pyproject()["project"]["dependencies"]}
+    students = runtime | {"ipykernel", "ipywidgets", "tqdm", "otter-grader"}
+    assert students <= set(env), f"Binder lacks {sorted(students - set(env))}"
+    tools = {"jupyter-book", "pytest", "nbval", "ruff", "pytest-timeout"}
+    assert not tools & set(env), f"Binder installs build/test tools {sorted(tools & set(env))}"
+
+
+def test_binder_fetches_the_dataset_and_installs_the_library_at_build_time():
+    post_build = (ROOT / "postBuild").read_text()
+    assert re.search(r"pip install --no-deps (-e )?\.", post_build)
+    assert "python -m scratchlib fashion-mnist" in post_build
+
+
+def test_binder_starts_with_as_many_blas_threads_as_the_container_has_cpus(tmp_path):
+    """The `start` script reads the container's CPU quota (cgroup v2 `cpu.max`)."""
+    cgroup = tmp_path / "cpu.max"
+    show = 'echo "$OPENBLAS_NUM_THREADS"'
+    for quota, expected in (("150000 100000", "2"), ("100000 100000", "1"), ("max 100000", None)):
+        cgroup.write_text(quota + "\n")
+        result = subprocess.run(
+            ["bash", str(ROOT / "start"), "bash", "-c", show],
+            env={"PATH": "/usr/bin:/bin", "CGROUP_CPU_MAX": str(cgroup)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert result.stdout.strip() == (expected or str(len(os.sched_getaffinity(0)))), quota
+    kept = subprocess.run(
+        ["bash", str(ROOT / "start"), "bash", "-c", show],
+        env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "3"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert kept.stdout.strip() == "3", "a thread count set by the user is kept"
 
 
 def test_python_versions_agree():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pinned = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
-    minimum = pyproject()["project"]["requires-python"].removeprefix(">=")
-    assert tuple(map(int, pinned.split("=")[-1].split("."))) >= tuple(map(int, minimum.split(".")))
+    assert pinned == f"python={LOCK_PYTHON}", "Binder runs the Python the lock is made for"
+    assert SpecifierSet(pyproject()["project"]["requires-python"]).contains(LOCK_PYTHON)
 
 
-def test_runtime_dependencies_are_numpy_matplotlib_and_filelock_only():
-    # filelock: scratchlib.data's download lock (pure Python; Colab ships it)
+def test_runtime_dependencies_stay_small():
+    """What a student's `pip install scratchlib` brings: numpy, matplotlib, threadpoolctl, and
+    at most the small well-kept helpers the team chose (downloads, file locks)."""
     names = {parse_requirement(r)[0] for r in pyproject()["project"]["dependencies"]}
-    assert names == {"numpy", "matplotlib", "filelock"}
+    assert {"numpy", "matplotlib", "threadpoolctl"} <= names
+    extra = names - {"numpy", "matplotlib", "threadpoolctl", "pooch", "filelock"}
+    assert not extra, f"new runtime dependencies {sorted(extra)}: students install these"
 
 
 def test_jupyter_book_is_pinned_below_2():
@@ -92,11 +166,17 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert commands == ["make test"]
 
 
-def test_setup_installs_every_extra():
+def test_setup_installs_the_lock_with_hashes_then_the_library_alone():
+    makefile = (ROOT / "Makefile").read_text()
+    locked = makefile.index("pip install --quiet --require-hashes -r requirements.lock")
+    assert makefile.index("pip install --quiet --no-deps -e .") > locked
+
+
+def test_unlocked_setup_installs_every_extra():
     makefile = (ROOT / "Makefile").read_text()
     extras = set(pyproject()["project"]["optional-dependencies"])
-    match = re.search(r'pip install [^\n]*-e "\.\[([a-z,]+)\]"', makefile)
-    assert match, "make setup must pip install -e .[extras]"
+    match = re.search(r"^EXTRAS := ([a-z,\-]+)$", makefile, re.M)
+    assert match, "the Makefile must name the extras (EXTRAS := ...)"
     assert set(match.group(1).split(",")) == extras
 
 
