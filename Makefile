@@ -20,7 +20,7 @@ setup: $(VENV)/.installed system-packages dataset web-assets
 $(VENV)/.installed: pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[book,test,grading]"
+	$(PY) -m pip install --quiet -e ".[book,pdf,test,grading]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
