@@ -296,8 +296,10 @@ def test_mathjax_is_served_by_the_site():
         sources = [s.attrs["src"] for s in dom.find_all("script") if "src" in s.attrs]
         mathjax = [s for s in sources if "mathjax" in s.lower()]
         assert len(mathjax) == 1, f"{chapter}: MathJax scripts {mathjax}"
+        assert not _remote(mathjax[0]), f"{chapter}: MathJax from another host: {mathjax[0]}"
         file = (site.page_path(chapter).parent / mathjax[0].split("?")[0]).resolve()
-        assert file.is_relative_to(site.SITE.resolve()) and file.stat().st_size > 100_000, file
+        assert file.is_relative_to(site.SITE.resolve()) and file.is_file(), file
+        assert file.stat().st_size > 100_000, f"{file}: not MathJax's combined component"
         # its web fonts are served beside it (CHTML output looks for them there)
         fonts = list(file.parent.glob("output/chtml/fonts/woff-v2/*.woff"))
         assert len(fonts) > 10, f"MathJax fonts missing next to {file}"
