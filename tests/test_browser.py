@@ -148,6 +148,17 @@ def test_chapter_title(chapter, chapter_page):
     assert page.title().startswith(title) and site.book_config()["title"] in page.title()
 
 
+def test_screenshot(chapter, chapter_page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png = SHOTS / f"{Path(chapter).name}.png"
+    png.unlink(missing_ok=True)
+    chapter_page.page.screenshot(
+        path=png, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2000}
+    )
+    assert site.png_size(png) == (1280, 2000)
+    assert png.stat().st_size > 20_000, "the screenshot is (almost) blank"
+
+
 def test_chapter_loads_nothing_from_other_hosts(chapter, chapter_page):
     assert not chapter_page.remote, f"{chapter} requested from other hosts: {chapter_page.remote}"
     assert not chapter_page.errors, f"{chapter}: script errors {chapter_page.errors}"
@@ -267,17 +278,6 @@ def test_no_empty_widget_or_output_box(chapter, chapter_page):
     assert not state["widgetOnlyShown"], f"widget-only output areas shown: {state}"
     assert not state["widgetElements"], f"widget boxes rendered: {state['widgetElements']}"
     assert not state["emptyBoxes"], f"empty boxes on the page: {state['emptyBoxes']}"
-
-
-def test_screenshot(chapter, chapter_page):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    png = SHOTS / f"{Path(chapter).name}.png"
-    png.unlink(missing_ok=True)
-    chapter_page.page.screenshot(
-        path=png, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2000}
-    )
-    assert site.png_size(png) == (1280, 2000)
-    assert png.stat().st_size > 20_000, "the screenshot is (almost) blank"
 
 
 # ---- the reader's journeys -------------------------------------------------------------------
