@@ -6,22 +6,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FASHION_DIR := /usr/share/datasets/fashion-mnist
-APT_PACKAGES := dataset-fashion-mnist chromium
+APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup system-packages dataset book test test-fast lint format bench assignments \
+.PHONY: setup system-packages dataset web-assets book pdf test test-fast lint format bench assignments \
 	launch-cells grade clean lock portability
 
 # The extras of pyproject.toml that `make setup` installs (all of them; a test checks).
-EXTRAS := book,test,grading
+EXTRAS := book,pdf,test,grading
 # LOCKED=no installs the newest versions pyproject.toml allows instead of requirements.lock
 # (the weekly CI job does, to see upstream breakage before students meet it).
 LOCKED ?= yes
 
-## setup: Python packages in .venv (exactly requirements.lock), the Fashion-MNIST dataset and a
-## headless Chromium
-setup: $(VENV)/.installed system-packages dataset
+## setup: Python packages in .venv (exactly requirements.lock), the Fashion-MNIST dataset, a
+## headless Chromium and the site's MathJax (npm)
+setup: $(VENV)/.installed system-packages dataset web-assets
 
 # system-packages first (order only): on a fresh Debian it brings python3-venv for the venv.
 # The lock's exact versions and hashes first, then the library itself without dependencies.
@@ -59,6 +59,7 @@ ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v $(PYTHON) >/dev/null 2>&1 || missing="$$missing python3"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	$(PYTHON) -c "import ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "apt-get install$$missing"; \
@@ -67,6 +68,15 @@ ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
 else
 	@echo "Not root on Debian: install a chromium yourself for the browser test; the dataset is downloaded."
 endif
+
+# The book serves MathJax itself (no CDN): the npm package pinned in package-lock.json, installed
+# into node_modules/ (not committed), which the build copies into _build/html/_static/.
+web-assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json | system-packages
+	@command -v npm >/dev/null 2>&1 || { echo "make setup: npm (Node.js) is needed to install the site's MathJax; install Node.js and npm, then re-run" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 dataset: $(VENV)/.installed system-packages
 	@if [ -d "$(FASHION_DIR)" ]; then echo "Fashion-MNIST: $(FASHION_DIR)"; \
@@ -77,9 +87,14 @@ book: setup
 	$(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "The book: _build/html/index.html"
 
-## test: lint, then every test (library, data, notebooks with nbval, the built site in a real
-## browser, grading)
-test: lint book
+## pdf: the whole book as one PDF, _build/pdf/book.pdf (printed by headless Chromium, no LaTeX),
+## also copied into the site as _build/html/book.pdf (the introduction links to it)
+pdf: book
+	$(PY) -m book.tools.pdf
+
+## test: lint, then every test (library, data, notebooks with nbval, the built site and its PDF
+## in a real browser, grading)
+test: lint book pdf
 	$(PY) -m pytest
 
 ## test-fast: the library and data tests only, no notebooks, site or grading

@@ -11,7 +11,13 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Test modules that need `make book` first or take minutes: `make test-fast` skips them.
-SLOW_MODULES = {"test_site.py", "test_browser.py", "test_notebooks.py", "test_grading.py"}
+SLOW_MODULES = {
+    "test_site.py",
+    "test_browser.py",
+    "test_pdf.py",
+    "test_notebooks.py",
+    "test_grading.py",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

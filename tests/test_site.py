@@ -214,3 +214,140 @@ def test_interactive_figures_have_a_static_figure(chapter):
                 f"{chapter}: the interactive figure {reprs[model_id][:60]!r}... has no static "
                 "figure in its cell or the next code cell: draw one as an ordinary output"
             )
+
+
+# ---- Nothing from third-party hosts ------------------------------------------------------------
+# Whatever a page loads by itself (scripts, stylesheets, fonts, images, frames) must come from
+# the site: links the reader clicks (Colab, GitHub, ...) may go anywhere. tests/test_browser.py
+# checks the same at run time, with every other host unreachable.
+LOADED_BY_TAG = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+# <link rel=...> values that make the browser fetch the target
+LOADED_LINK_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "icon",
+    "manifest",
+    "apple-touch-icon",
+    "shortcut",
+    "mask-icon",
+    "preconnect",
+    "dns-prefetch",
+}
+CSS_REMOTE = re.compile(r"""url\(\s*['"]?\s*(?:https?:)?//|@import\s+['"](?:https?:)?//""", re.I)
+
+
+def _remote(url: str) -> bool:
+    return any(
+        re.match(r"\s*(?:https?:)?//", part.strip())
+        for part in url.split(",")  # srcset: "a.png 1x, b.png 2x"
+    )
+
+
+def _site_files(suffix: str) -> list:
+    return sorted(site.require_site().rglob(f"*{suffix}"))
+
+
+def test_no_page_loads_anything_from_another_host():
+    offenders = []
+    pages = _site_files(".html")
+    assert len(pages) >= len(CHAPTERS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        dom = site.parse_html(text)
+        name = page.relative_to(site.SITE)
+        for element in dom.iter():
+            attrs = LOADED_BY_TAG.get(element.tag, ())
+            if element.tag == "link":
+                rels = set(element.attrs.get("rel", "").lower().split())
+                attrs = ("href",) if rels & LOADED_LINK_RELS else ()
+            for attr in attrs:
+                value = element.attrs.get(attr) or ""
+                if _remote(value):
+                    offenders.append(f"{name}: <{element.tag} {attr}={value!r}>")
+            if CSS_REMOTE.search(element.attrs.get("style", "")):
+                offenders.append(f"{name}: <{element.tag} style=...> loads a remote url()")
+            if element.tag == "style" and CSS_REMOTE.search(element.text()):
+                offenders.append(f"{name}: <style> loads a remote url() or @import")
+    for css in _site_files(".css"):
+        if CSS_REMOTE.search(css.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{css.relative_to(site.SITE)}: remote url() or @import")
+    assert not offenders, "the site loads from other hosts:\n" + "\n".join(offenders)
+
+
+def test_mathjax_is_served_by_the_site():
+    for chapter in CHAPTERS:
+        dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+        if not dom.find_all(cls="math"):
+            continue
+        sources = [s.attrs["src"] for s in dom.find_all("script") if "src" in s.attrs]
+        mathjax = [s for s in sources if "mathjax" in s.lower()]
+        assert len(mathjax) == 1, f"{chapter}: MathJax scripts {mathjax}"
+        assert not _remote(mathjax[0]), f"{chapter}: MathJax from another host: {mathjax[0]}"
+        file = (site.page_path(chapter).parent / mathjax[0].split("?")[0]).resolve()
+        assert file.is_relative_to(site.SITE.resolve()) and file.is_file(), file
+        assert file.stat().st_size > 100_000, f"{file}: not MathJax's combined component"
+        # its web fonts are served beside it (CHTML output looks for them there)
+        fonts = list(file.parent.glob("output/chtml/fonts/woff-v2/*.woff"))
+        assert len(fonts) > 10, f"MathJax fonts missing next to {file}"
+
+
+# ---- Figures say what they show ----------------------------------------------------------------
+GENERIC_ALT = re.compile(
+    r"^\W*(?:an?\s+|the\s+)?(?:image|img|figure|fig|plot|graph|chart|picture|output|png|"
+    r"matplotlib|untitled|alt|text|todo|tbd|placeholder)s?\b(?:\s*\d+)?\W*$",
+    re.I,
+)
+
+
+def _figure_count(chapter: str) -> int:
+    return sum(
+        1
+        for cell in site.notebook(chapter)["cells"]
+        for output in cell.get("outputs", [])
+        if any(m.startswith("image/") for m in output.get("data", {}))
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_figure_has_alt_text_that_says_what_it_shows(chapter):
+    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+    article = dom.find_all("article")
+    assert article, f"{chapter}: no <article>"
+    images = [
+        img
+        for img in article[0].find_all("img")
+        if any("cell_output" in a.classes or a.tag == "figure" for a in img.ancestors())
+    ]
+    assert len(images) == _figure_count(chapter), (
+        f"{chapter}: {len(images)} figures on the page, {_figure_count(chapter)} in the notebook"
+    )
+    alts = []
+    for img in images:
+        alt = " ".join(img.attrs.get("alt", "").split())
+        src = img.attrs.get("src", "")
+        where = f"{chapter}: figure {src}"
+        assert alt, f"{where} has no alt text (cell metadata mystnb.image.alt)"
+        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/_images/", alt, re.I), (
+            f"{where}: the alt text is a file name, not a description: {alt!r}"
+        )
+        assert not GENERIC_ALT.match(alt) and not alt.startswith("<Figure"), (
+            f"{where}: generic alt text {alt!r}: say what the figure shows"
+        )
+        assert len(alt.split()) >= 5, f"{where}: alt text too short to say what it shows: {alt!r}"
+        alts.append(alt)
+    duplicates = {a for a in alts if alts.count(a) > 1}
+    assert not duplicates, f"{chapter}: several figures share one alt text: {duplicates}"
