@@ -19,7 +19,7 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[1]
 #: The Python requirements.lock is resolved for (.ci/lock.py's PYTHON).
 LOCK_PYTHON = re.search(
-    r'^PYTHON = "([\d.]+)"', (ROOT / "tools" / "lock.py").read_text(), re.M
+    r'^PYTHON = "([\d.]+)"', (ROOT / ".ci" / "lock.py").read_text(), re.M
 ).group(1)
 
 
