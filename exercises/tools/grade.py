@@ -270,7 +270,6 @@ def grade_one(
     """Run the runner on one snapshot; return its report (never raises)."""
     stem = Path(submission).stem
     scratch = Path(tempfile.mkdtemp(prefix="grade-", dir=scratch_root))
-    started = time.monotonic()
     try:
         staging = scratch / "in"
         staging.mkdir()
@@ -340,8 +339,6 @@ def grade_one(
         return {"status": "error", "detail": f"grading failed: {type(e).__name__}: {e}"[:300]}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        duration = (started, time.monotonic())
-        _INTERVALS.append(duration)
 
 
 NOISE = ("Kernel is running over TCP",)  # ipykernel's warning on every run: not a cause
@@ -358,9 +355,6 @@ def _no_result(returncode: int, log: Path) -> str:
     lines = [ln for ln in text.splitlines() if ln.strip() and not any(n in ln for n in NOISE)]
     last = f"; last log line: {scrub(lines[-1], set())[:200]}" if lines else ""
     return f"the grading process {how} before reporting a result{last}"
-
-
-_INTERVALS: list[tuple[float, float]] = []  # (start, end) of each grade_one, for the tests
 
 
 # ------------------------------------------------------------------------- feedback, CSV
@@ -520,10 +514,11 @@ def grade(
     for s in range(workers):
         slots.put(s)
 
-    def run(name: str) -> dict:
+    def run(name: str) -> tuple[dict, tuple[float, float]]:
         slot = slots.get()
+        started = time.monotonic()
         try:
-            return grade_one(
+            report = grade_one(
                 name,
                 snapshot[name],
                 zip_path,
@@ -535,6 +530,7 @@ def grade(
                 sandboxed=sandboxed,
                 scratch_root=scratch_root,
             )
+            return report, (started, time.monotonic())
         finally:
             slots.put(slot)
 
@@ -543,14 +539,14 @@ def grade(
         futures = {pool.submit(run, name): name for name in snapshot}
         for future in as_completed(futures):
             name = futures[future]
-            report = future.result()
+            report, (row_started, row_finished) = future.result()
             row = _row(name, report, tests, points)
             row["flags"] = " ".join(
                 code_flags(snapshot[name]) + ([] if sandboxed else ["unsandboxed"])
             )
             write_feedback(out / "feedback" / f"{Path(name).stem}.txt", row, points, report, hidden)
             grades.add(row)
-            rows.append(row)
+            rows.append({**row, "started": row_started, "finished": row_finished})
     grades.finish()
     return sorted(rows, key=lambda r: r["file"])
 

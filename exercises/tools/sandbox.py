@@ -109,7 +109,7 @@ def wrap(
     staging: Path,
     slot: int,
     env: dict[str, str],
-    tmp_mb: int = 512,
+    tmp_mb: int = 256,
     home_mb: int = 64,
 ) -> list[str]:
     """The bwrap command line that runs argv in the sandbox (cwd: /tmp, the private tmpfs).
