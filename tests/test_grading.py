@@ -345,7 +345,6 @@ def batch(built, tmp_path_factory):
         built / "autograder" / "02_gradient-solution.ipynb",
         built / "student" / "02_gradient" / "02_gradient.ipynb",
         subs,
-        tmp / "dropbox.json",
     )
     expected.update(
         h.plant_hostile_02_gradient(
@@ -396,7 +395,6 @@ def batch(built, tmp_path_factory):
         "rows": h.read_csv(out / "grades.csv"),
         "expected": expected,
         "out": out,
-        "dropbox": tmp / "dropbox.json",
         "subs": subs,
         "before": before,
         "scratch": scratch,
@@ -429,22 +427,18 @@ def test_one_csv_row_per_submission(batch):
         "cheat_fake_grader",
         "cheat_patch_libraries",
         "cheat_edit_test_files",
-        "cheat_read_outside",
+        "huge_allocation",
         "cheat_swap_and_restore_tests",
         "cheat_builtins_abs",
         "cheat_import_hook",
         "cheat_replace_builtins_module",
         "cheat_reweighted_tests",
-        "hostile_read_secrets",
-        "hostile_network",
-        "hostile_writes",
+        "hostile_reach_out",
         "hostile_signals",
         "hostile_fork_bomb",
         "hostile_fill_disk",
         "hostile_daemon",
-        "honest_chdir",
-        "honest_syntax_error",
-        "honest_no_otter_metadata",
+        "honest_oddities",
         "other",
     ],
 )
@@ -474,15 +468,19 @@ def test_timeout_and_errors_say_why(batch):
 
 
 def test_honest_oddities_are_graded_like_the_solution(batch):
-    """A mid-notebook chdir, a syntax error, no otter metadata: full marks, no accusation;
-    the syntax error is what the student's feedback shows."""
-    for name in ("honest_chdir", "honest_syntax_error", "honest_no_otter_metadata"):
-        row = batch["rows"][f"{name}.ipynb"]
-        assert (row["status"], row["total"], row["detail"], row["flags"]) == ("ok", "8", "", "")
-    feedback = (batch["out"] / "feedback" / "honest_syntax_error.txt").read_text()
+    """No otter metadata, a syntax error, a mid-notebook chdir: full marks, no accusation;
+    the syntax error is what the student's feedback shows, and it is in the log."""
+    row = batch["rows"]["honest_oddities.ipynb"]
+    assert (row["status"], row["total"], row["detail"], row["flags"]) == ("ok", "8", "", "")
+    feedback = (batch["out"] / "feedback" / "honest_oddities.txt").read_text()
     assert "SyntaxError" in feedback and "NameError" not in feedback
-    log = (batch["out"] / "logs" / "honest_syntax_error.log").read_text()
-    assert "SyntaxError" in log  # cell errors are in the instructor's log
+    assert "SyntaxError" in (batch["out"] / "logs" / "honest_oddities.log").read_text()
+
+
+def test_memory_limit_applies_in_the_kernel(batch):
+    feedback = (batch["out"] / "feedback" / "huge_allocation.txt").read_text()
+    assert "MemoryError" in feedback
+    assert batch["rows"]["huge_allocation.ipynb"]["total"] == "8"
 
 
 def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
@@ -501,7 +499,11 @@ def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
         p.info["pid"]
         for p in psutil.process_iter(["pid", "cmdline"])
         if DAEMON in " ".join(p.info["cmdline"] or [])
-        or any(str(batch["scratch"]) in part for part in (p.info["cmdline"] or []))
+    ]
+    leftovers += [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
     ]
     assert leftovers == [], "a sandbox process (the daemon, a kernel) outlived the batch"
     assert list(batch["scratch"].iterdir()) == []  # every staging folder was removed
@@ -516,8 +518,8 @@ def test_no_hostile_submission_reached_anything(batch):
             text = path.read_bytes()
             assert SECRET.encode() not in text, f"a secret leaked into {path}"
     # (the attempts did run: its last cell raised what it had gathered)
-    log = (out / "logs" / "hostile_read_secrets.log").read_text(errors="replace")
-    assert "RuntimeError" in log and "/etc/shadow" in log
+    log = (out / "logs" / "hostile_reach_out.log").read_text(errors="replace")
+    assert "raised RuntimeError" in log
     # nothing sent: the listener on 127.0.0.1 saw no connection
     assert batch["listener"].connections == []
     # nothing written outside the sandbox: the submissions unchanged, OUT holds only ours
@@ -527,7 +529,6 @@ def test_no_hostile_submission_reached_anything(batch):
     assert {p.stem for p in (out / "feedback").iterdir()} == names
     assert {p.stem for p in (out / "logs").iterdir()} == names
     assert "pwned" not in (out / "logs" / "solution.log").read_text()
-    assert not batch["dropbox"].exists()
     # the grader survived its signals (this process, and the batch, are complete)
     assert len(batch["rows"]) == len(batch["expected"])
 
@@ -569,7 +570,7 @@ def test_flags_point_at_hostile_code_but_not_at_honest_code(batch):
     assert rows["q3_lr_plus_grad.ipynb"]["flags"] == ""
     assert "patches-library" in rows["cheat_patch_libraries.ipynb"]["flags"]
     assert "file-access" in rows["cheat_edit_test_files.ipynb"]["flags"]
-    assert "file-access" in rows["cheat_read_outside.ipynb"]["flags"]
+    assert "file-access" in rows["hostile_reach_out.ipynb"]["flags"]
     assert "otter-internals" in rows["cheat_forge_otter.ipynb"]["flags"]
     assert "builtins" in rows["cheat_import_hook.ipynb"]["flags"]
     assert "process-or-network" in rows["hostile_fork_bomb.ipynb"]["flags"]

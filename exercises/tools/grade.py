@@ -288,11 +288,13 @@ def grade_one(
             argv = [sys.executable, sandbox.RUNNER_IN_SANDBOX, inside + "submission.ipynb"]
             argv += [inside + "autograder.zip", *args, "--sandboxed"]
             cmd = sandbox.wrap(argv, staging=staging, slot=slot, env=_env())
+            cmd, args_fd = sandbox.hide_arguments(cmd)
             cwd, env = scratch, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         else:
             cwd = scratch / "work"
             for sub in ("work", "home", "tmp"):
                 (scratch / sub).mkdir()
+            args_fd = None
             cmd = [sys.executable, str(RUNNER), str(staging / "submission.ipynb")]
             cmd += [str(staging / "autograder.zip"), *args]
             env = {**_env(), "HOME": str(scratch / "home"), "TMPDIR": str(scratch / "tmp")}
@@ -308,11 +310,13 @@ def grade_one(
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
-                    pass_fds=(write_fd,),
+                    pass_fds=(write_fd,) if args_fd is None else (write_fd, args_fd),
                     preexec_fn=_preexec(memory_mb),
                 )
             finally:
                 os.close(write_fd)
+                if args_fd is not None:
+                    os.close(args_fd)
             reader.start()
             try:
                 proc.wait(timeout=timeout)

@@ -157,6 +157,16 @@ def wrap(
     return [*cmd, *argv]
 
 
+def hide_arguments(cmd: list[str]) -> tuple[list[str], int]:
+    """The same bwrap command with its arguments read from a pipe (``--args FD``), so that
+    the sandbox's /proc/1/cmdline shows no path of the host; returns (command, fd to pass).
+    """
+    read_fd, write_fd = os.pipe()
+    with os.fdopen(write_fd, "wb") as f:  # a few kB: fits in the pipe's buffer
+        f.write(b"".join(arg.encode() + b"\0" for arg in cmd[1:]))
+    return [cmd[0], "--args", str(read_fd)], read_fd
+
+
 def check_available() -> None:
     """Raise SandboxUnavailable (with what to do) unless a sandbox starts here."""
     if sys.platform != "linux":
