@@ -161,10 +161,11 @@ def hide_arguments(cmd: list[str]) -> tuple[list[str], int]:
     """The same bwrap command with its arguments read from a pipe (``--args FD``), so that
     the sandbox's /proc/1/cmdline shows no path of the host; returns (command, fd to pass).
     """
+    end = cmd.index("--")  # the command itself must stay on the command line
     read_fd, write_fd = os.pipe()
     with os.fdopen(write_fd, "wb") as f:  # a few kB: fits in the pipe's buffer
-        f.write(b"".join(arg.encode() + b"\0" for arg in cmd[1:]))
-    return [cmd[0], "--args", str(read_fd)], read_fd
+        f.write(b"".join(arg.encode() + b"\0" for arg in cmd[1:end]))
+    return [cmd[0], "--args", str(read_fd), *cmd[end:]], read_fd
 
 
 def check_available() -> None:
