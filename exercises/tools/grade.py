@@ -382,6 +382,7 @@ _PATHS = [
     (re.compile(r"/tmp/\S*?/autograder/submission/"), ""),
     (re.compile(r"/tmp/\S*?/work/"), ""),
     (re.compile(re.escape(sandbox.GRADING) + "/"), ""),
+    (re.compile(re.escape(sys.prefix) + "/"), ""),
     (re.compile(re.escape(str(ROOT)) + "/"), ""),
 ]
 

@@ -13,8 +13,9 @@ standard library, nbformat and otter, so the sandbox does not show it the reposi
    ``--assignment`` if the notebook has none; a first cell that keeps a reference to the
    pristine ``builtins`` (and stops otter from recording the student's own ``grader.check``
    calls), and a last cell that restores ``builtins``, ``__import__``, the working directory and
-   tracing, then lets otter record again. So otter's closing cell runs every test once, at the
-   end, against the untouched builtins, in the notebook's first working directory.
+   tracing, forgets any result recorded so far, then lets otter record again. So otter's
+   closing cell runs every test once, at the end, against the untouched builtins, in the
+   notebook's first working directory.
 3. Grades it with ``otter.api.grade_submission`` (otter's documented API).
 4. Writes one JSON document to the result file descriptor: per question, every test case's
    code, ``hidden`` and ``passed`` (the batch side recomputes the score from these with the
@@ -52,6 +53,7 @@ __grading_saved__ = (
     __grading_sys__.setprofile,
     __grading_sys__.modules,
     __grading_checker__.enable_tracking,
+    __grading_checker__.clear_results,
     globals(),
 )
 __grading_checker__.disable_tracking()
@@ -60,14 +62,15 @@ __grading_checker__.disable_tracking()
 # Uses only names bound in FIRST_CELL, attribute access and subscripts: no builtin is looked up.
 LAST_CELL = """\
 (__grading_b__, __grading_d__, __grading_cwd__, __grading_chdir__, __grading_settrace__,
- __grading_setprofile__, __grading_modules__, __grading_enable__, __grading_ns__) = (
-    __grading_saved__)
+ __grading_setprofile__, __grading_modules__, __grading_enable__, __grading_clear__,
+ __grading_ns__) = __grading_saved__
 __grading_settrace__(None)
 __grading_setprofile__(None)
 __grading_modules__["builtins"] = __grading_b__
 __grading_b__.__dict__.update(__grading_d__)
 __grading_ns__["__builtins__"] = __grading_b__
 __grading_chdir__(__grading_cwd__)
+__grading_clear__()
 __grading_enable__()
 """
 
