@@ -520,7 +520,7 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
 
     # Honest but unusual, all in one notebook: no otter metadata at all, a syntax error in an
     # extra cell, a mid-notebook chdir.
-    odd = insert_cell(sol, first_answer_cell(sol) + 2, "import os\nos.chdir('/')")
+    odd = insert_cell(sol, first_answer_cell(sol) + 2, "import os\nos.chdir('/tmp')")
     odd = insert_cell(odd, first_answer_cell(odd), "def broken(:\n    pass")
     odd.metadata.pop("otter", None)
     plants["honest_oddities"] = (odd, {**full, "status": "ok"})
