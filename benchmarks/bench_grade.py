@@ -1,10 +1,11 @@
 """Wall time of a grading batch with and without the bubblewrap sandbox.
 
-Run with ``python benchmarks/bench_grade.py [--copies N] [--repeat R] [--assignment NAME]``
-after ``make assignments``, on an idle machine. The batch is N copies of the assignment's
-solution notebook, graded by ``exercises.tools.grade.grade`` on all cores, once sandboxed
-and once with ``sandboxed=False`` (``SANDBOX=none``), alternating, R times each. Prints the
-median wall time of each and their ratio (the sandbox's cost; the target is under 1.10).
+Run from the repository root, after ``make assignments``, on an idle machine:
+``python -m benchmarks.bench_grade [--copies N] [--repeat R] [--assignment NAME]``.
+The batch is N copies of the assignment's solution notebook, graded by
+``exercises.tools.grade.grade`` on all cores, once sandboxed and once with
+``sandboxed=False`` (``SANDBOX=none``), alternating, R times each. Prints the median wall
+time of each and their ratio (the sandbox's cost; the target is under 1.10).
 """
 
 from __future__ import annotations
