@@ -1,8 +1,10 @@
 """Planted submissions for tests/test_grading.py, generated from the built solution notebooks.
 
-Each planted notebook is the solution (or the empty student notebook) with one specific edit,
-so that a change to a master that breaks an edit fails loudly (``replace`` insists on exactly
-one match) instead of silently planting the wrong thing.
+Each planted notebook is the solution (or the empty student notebook) with one specific edit:
+a cell added (a cheat, a hostile attempt, a broken cell) or a typical wrong answer taken from
+the master's own planted ones (``exercises/masters/<name>.planted/``, see
+``exercises/tools/check_planted.py``), run after the solution's cells so that it replaces the
+right answer. Only the submissions that are about grading itself live here.
 """
 
 from __future__ import annotations
@@ -14,20 +16,13 @@ from pathlib import Path
 
 import nbformat
 
+from exercises.tools import check_planted
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def load(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
-
-
-def replace(nb: nbformat.NotebookNode, old: str, new: str) -> nbformat.NotebookNode:
-    """A copy of nb with `old` replaced by `new` in the one code cell that contains it once."""
-    nb = copy.deepcopy(nb)
-    hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
-    assert len(hits) == 1 and hits[0].source.count(old) == 1, f"{old!r} is not in exactly one cell"
-    hits[0].source = hits[0].source.replace(old, new)
-    return nb
 
 
 def insert_cell(nb: nbformat.NotebookNode, index: int, source: str) -> nbformat.NotebookNode:
@@ -54,53 +49,50 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(f)}
 
 
-def forward(wrong: dict[str, tuple[str, str]], nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    for old, new in wrong.values():
-        nb = replace(nb, old, new)
-    return nb
+def answer_cell(nb: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    """A copy of nb with source run last: it replaces the answer it redefines, as the planted
+    wrong answers are run by exercises/tools/check_planted.py (otter runs every test once,
+    after the last cell)."""
+    return insert_cell(nb, len(nb.cells), source)
 
 
-def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
-    """Write the planted 02_gradient submissions into folder; return {file: expected}.
+def plants_by_question(name: str) -> dict[str, list[Path]]:
+    """Question -> its planted wrong answers (exercises/masters/<name>.planted/q*_*.py)."""
+    found: dict[str, list[Path]] = {}
+    for path in check_planted.planted_files(name):
+        found.setdefault(check_planted.planted_question(path), []).append(path)
+    return found
 
-    expected: dict with the per-question points (q1, q2, q3), and status.
+
+def wrong_answer(sol: nbformat.NotebookNode, plant: Path) -> nbformat.NotebookNode:
+    """The solution with one planted wrong answer in place of the right one."""
+    return answer_cell(sol, plant.read_text(encoding="utf-8"))
+
+
+def all_wrong(sol: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The solution with a planted wrong answer for every graded question (the first of each)."""
+    for plants in plants_by_question(name).values():
+        sol = wrong_answer(sol, plants[0])
+    return sol
+
+
+def plant_batch(
+    name: str, solution: Path, student: Path, folder: Path, points: dict[str, float]
+) -> dict:
+    """Write the honest, wrong, broken and cheating submissions of assignment name into folder;
+    return {file: expected}.
+
+    expected: dict with the per-question points (one key per question) and status; None for a
+    submission checked separately. The wrong ones are the solution with one planted wrong
+    answer from exercises/masters/<name>.planted/: for the second and the last question.
     """
     sol, empty = load(solution), load(student)
-    full = {"q1": 2, "q2": 3, "q3": 3}
+    full = dict(points)
     zero = dict.fromkeys(full, 0)
-    # The typical wrong answers, each as (text in the solution, wrong text).
-    wrong = {
-        "q1_forward": (
-            "return (f(x + h) - f(x - h)) / (2 * h)",
-            "return (f(x + h) - f(x)) / h",
-        ),
-        "q2_forward": (
-            "x[idx] = tmp - h\n        fxh2 = f(x)\n        grad[idx] = (fxh1 - fxh2) / (2 * h)",
-            "x[idx] = tmp\n        fxh2 = f(x)\n        grad[idx] = (fxh1 - fxh2) / h",
-        ),
-        "q2_not_restored": (
-            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n        x[idx] = tmp\n",
-            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n",
-        ),
-        "q3_lr_plus_grad": ("x -= lr * grad", "x -= lr + grad"),
-    }
-    plants: dict[str, tuple[nbformat.NotebookNode | str, dict]] = {
+    by_question = plants_by_question(name)
+    plants: dict[str, tuple[nbformat.NotebookNode | str, dict | None]] = {
         "solution": (sol, {**full, "status": "ok"}),
-        "q1_forward": (replace(sol, *wrong["q1_forward"]), {**full, "q1": 0, "status": "ok"}),
-        "q2_forward": (replace(sol, *wrong["q2_forward"]), {**full, "q2": 0, "status": "ok"}),
-        "q2_not_restored": (
-            replace(sol, *wrong["q2_not_restored"]),
-            {**full, "q2": 0, "status": "ok"},
-        ),
-        "q3_lr_plus_grad": (
-            replace(sol, *wrong["q3_lr_plus_grad"]),
-            {**full, "q3": 0, "status": "ok"},
-        ),
         "empty": (empty, {**zero, "status": "ok"}),
-        "infinite_loop": (
-            insert_cell(sol, first_answer_cell(sol), "while True:\n    pass"),
-            {**zero, "status": "timeout"},
-        ),
         # otter runs every cell even after one raised (as on Gradescope): the answers count.
         "raises_first": (
             insert_cell(sol, 0, 'raise RuntimeError("broken on purpose")'),
@@ -108,17 +100,21 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
         ),
         "not_a_notebook": ('{"cells": [', {**zero, "status": "error"}),
     }
+    questions = list(full)
+    for q in dict.fromkeys([questions[1], questions[-1]]):
+        plant = by_question[q][0]
+        plants[f"wrong_{plant.stem}"] = (wrong_answer(sol, plant), {**full, q: 0, "status": "ok"})
 
     # --- cheats: each starts from wrong answers, so any point gained is a point stolen.
-    all_wrong = forward({k: v for k, v in wrong.items() if k != "q2_forward"}, sol)
+    wrong = all_wrong(sol, name)
     always_pass = {
         "name": "q",
         "points": 3,
         "suites": [{"cases": [{"code": ">>> True\nTrue", "hidden": False}], "type": "doctest"}],
     }
-    meta = copy.deepcopy(all_wrong)
+    meta = copy.deepcopy(wrong)
     meta.metadata["otter"] = {
-        "assignment_name": "02_gradient",
+        "assignment_name": name,
         "ok_format": True,
         "tests": {q: {**always_pass, "name": q} for q in full},
     }
@@ -140,7 +136,7 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
         "otter.Notebook = FakeGrader"
     )
     plants["cheat_fake_grader"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), fake_grader),
+        insert_cell(wrong, first_answer_cell(wrong), fake_grader),
         {**zero, "status": "ok"},
     )
 
@@ -158,7 +154,7 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
         "len = lambda x: 100"
     )
     plants["cheat_patch_libraries"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), patch_libs),
+        insert_cell(wrong, first_answer_cell(wrong), patch_libs),
         {**zero, "status": "ok"},
     )
 
@@ -176,7 +172,7 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
         "        )"
     )
     plants["cheat_edit_test_files"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), edit_tests),
+        insert_cell(wrong, first_answer_cell(wrong), edit_tests),
         {**zero, "status": "error"},
     )
 
@@ -198,7 +194,7 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
     restore = (
         "for _p, _text in _saved.items():\n    with open(_p, 'w') as f:\n        f.write(_text)"
     )
-    swapped = insert_cell(all_wrong, first_answer_cell(all_wrong), swap)
+    swapped = insert_cell(wrong, first_answer_cell(wrong), swap)
     # (otter runs every test once, after the last cell: the swap has no effect at all)
     plants["cheat_swap_and_restore_tests"] = (
         insert_cell(swapped, len(swapped.cells), restore),
@@ -224,13 +220,13 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
         "ok_test.OKTestFile.run = _run"
     )
     plants["cheat_forge_otter"] = (
-        insert_cell(all_wrong, first_answer_cell(all_wrong), forge),
+        insert_cell(wrong, first_answer_cell(wrong), forge),
         None,  # checked separately (documented limit)
     )
 
     expected = {}
-    for name, (nb, exp) in plants.items():
-        path = folder / f"{name}.ipynb"
+    for plant_name, (nb, exp) in plants.items():
+        path = folder / f"{plant_name}.ipynb"
         if isinstance(nb, str):
             path.write_text(nb)
         else:
@@ -239,99 +235,14 @@ def plant_02_gradient(solution: Path, student: Path, folder: Path) -> dict:
     return expected
 
 
-def plant_wrong_answers(name: str, solution: Path, folder: Path) -> dict:
-    """Solution + the typical wrong answers of the other assignments; return {file: expected}."""
-    sol = load(solution)
-    cases = {
-        "01_minibatch": (
-            {"q1": 3, "q2": 2, "q3": 2},
-            {
-                # one-hot formula used for integer labels too
-                "q1_onehot_only": (
-                    "q1",
-                    "    if t.shape == y.shape:  # one-hot labels -> integer labels\n"
-                    "        t = t.argmax(axis=1)\n"
-                    "    batch_size = y.shape[0]\n"
-                    "    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size",
-                    "    return -np.sum(t * np.log(y + 1e-7)) / y.shape[0]",
-                ),
-                "q2_with_replacement": (
-                    "q2",
-                    "rng.choice(train_size, batch_size, replace=False)",
-                    "rng.choice(train_size, batch_size)",
-                ),
-                "q3_unmatched_rows": (
-                    "q3",
-                    "return x[idx], t[idx]",
-                    "return x[idx], t[sample_batch_indices(len(t), batch_size, rng)]",
-                ),
-            },
-        ),
-        "03_update": (
-            {"q1": 3, "q2": 1, "q3": 3},
-            {
-                "q1_lr_plus_grad": (
-                    "q1",
-                    "params[key] -= lr * grads[key]",
-                    "params[key] -= lr + grads[key]",
-                ),
-                "q1_not_in_place": (
-                    "q1",
-                    "params[key] -= lr * grads[key]",
-                    "params[key] = params[key] - lr * grads[key]",
-                ),
-                "q2_floor": (
-                    "q2",
-                    "return -(-train_size // batch_size)",
-                    "return max(train_size // batch_size, 1)",
-                ),
-                "q3_loss_before_update": (
-                    "q3",
-                    "        grads = mse_grads(params, x, t)\n"
-                    "        sgd_update_lib(params, grads, lr)\n"
-                    "        losses.append(mse(params, x, t))",
-                    "        losses.append(mse(params, x, t))\n"
-                    "        grads = mse_grads(params, x, t)\n"
-                    "        sgd_update_lib(params, grads, lr)",
-                ),
-            },
-        ),
-        "04_epoch_evaluation": (
-            {"q1": 2, "q2": 3, "q3": 2},
-            {
-                "q1_onehot_confusion": (
-                    "q1",
-                    "    if t.ndim == 2:\n        t = t.argmax(axis=1)\n",
-                    "",
-                ),
-                "q2_drops_last_batch": (
-                    "q2",
-                    "range(0, len(x), batch_size)",
-                    "range(0, len(x) - batch_size + 1, batch_size)",
-                ),
-                "q3_skips_iteration_0": (
-                    "q3",
-                    "if i % iter_per_epoch == 0]",
-                    "if i % iter_per_epoch == 0 and i > 0]",
-                ),
-            },
-        ),
-    }
-    full, wrongs = cases[name]
-    expected = {"solution.ipynb": {**full, "status": "ok"}}
-    write(sol, folder / "solution.ipynb")
-    for plant, (question, old, new) in wrongs.items():
-        write(replace(sol, old, new), folder / f"{plant}.ipynb")
-        expected[f"{plant}.ipynb"] = {**full, question: 0, "status": "ok"}
-    return expected
-
-
 def otter_metadata(path: Path) -> dict:
     return json.loads(path.read_text())["metadata"].get("otter", {})
 
 
-def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> dict:
-    """Hostile and tricky-but-honest 02_gradient submissions; return {file: expected}.
+def plant_hostile(
+    name: str, solution: Path, folder: Path, targets: dict, points: dict[str, float]
+) -> dict:
+    """Hostile and tricky-but-honest submissions of assignment name; return {file: expected}.
 
     targets: absolute paths and values the hostile code aims at (it knows them, as a student
     who guessed them would): home_secret, repo_secret (files), secret (the text), port (a
@@ -340,26 +251,15 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
     expected values: per-question points and status; status None means "ok or error".
     """
     sol = load(solution)
-    full = {"q1": 2, "q2": 3, "q3": 3}
+    full = dict(points)
     zero = dict.fromkeys(full, 0)
-    wrong = {
-        "q1_forward": (
-            "return (f(x + h) - f(x - h)) / (2 * h)",
-            "return (f(x + h) - f(x)) / h",
-        ),
-        "q2_not_restored": (
-            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n        x[idx] = tmp\n",
-            "grad[idx] = (fxh1 - fxh2) / (2 * h)\n",
-        ),
-        "q3_lr_plus_grad": ("x -= lr * grad", "x -= lr + grad"),
-    }
-    all_wrong = forward(wrong, sol)
+    all_wrong_ = all_wrong(sol, name)
     t = {k: str(v) for k, v in targets.items()}
     plants: dict[str, tuple[nbformat.NotebookNode, dict]] = {}
 
-    def hostile(name: str, source: str, expected: dict, at_end: bool = False) -> None:
-        index = len(all_wrong.cells) if at_end else first_answer_cell(all_wrong)
-        plants[name] = (insert_cell(all_wrong, index, source), expected)
+    def hostile(plant: str, source: str, expected: dict, at_end: bool = False) -> None:
+        index = len(all_wrong_.cells) if at_end else first_answer_cell(all_wrong_)
+        plants[plant] = (insert_cell(all_wrong_, index, source), expected)
 
     # Reaches out every way it can think of, and shows what it got everywhere it can (printed,
     # raised in a cell error, in its public test output, saved to files):
@@ -399,7 +299,7 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
         "    lambda: open(os.path.join(out, 'grades.csv'), 'w').write('pwned'),\n"
         "    lambda: open(os.path.join(out, 'logs', 'solution.log'), 'w').write('pwned'),\n"
         "    lambda: os.remove(os.path.join(subs, 'solution.ipynb')),\n"
-        "    lambda: open(os.path.join(subs, 'q3_lr_plus_grad.ipynb'), 'a').write('pwned'),\n"
+        "    lambda: open(os.path.join(subs, 'empty.ipynb'), 'a').write('pwned'),\n"
         "    *[lambda d=d: open(os.path.join(d, 'pwned.txt'), 'w').write('pwned')\n"
         "      for d in glob.glob(os.path.join(scratch, '*')) + [scratch]],\n"
         "]\n"
@@ -526,7 +426,7 @@ def plant_hostile_02_gradient(solution: Path, folder: Path, targets: dict) -> di
     plants["honest_oddities"] = (odd, {**full, "status": "ok"})
 
     expected = {}
-    for name, (nb, exp) in plants.items():
-        write(nb, folder / f"{name}.ipynb")
-        expected[f"{name}.ipynb"] = exp
+    for plant, (nb, exp) in plants.items():
+        write(nb, folder / f"{plant}.ipynb")
+        expected[f"{plant}.ipynb"] = exp
     return expected

@@ -2,8 +2,11 @@
 batch grading of planted submissions (right, typically wrong, broken, hostile) without Docker.
 
 The masters are built once into a temporary folder (that build is also what the committed
-student notebooks are compared with); each assignment's planted submissions are graded as one
-parallel batch through the same code as `make grade`, and the tests assert on its CSV.
+student notebooks are compared with, and what the batch is graded against). One batch of
+02_gradient submissions, honest, wrong (the master's own planted wrong answers, from
+`exercises/masters/02_gradient.planted/`), broken, cheating and hostile together, is graded in
+parallel through the same code as `make grade`, and the tests assert on its CSV. (Every
+planted wrong answer of every master is checked in-process by tests/test_exercises.py.)
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import sys
 import threading
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import _grading_helpers as h
@@ -33,17 +37,37 @@ from exercises.tools import build, grade
 ROOT = Path(__file__).resolve().parents[1]
 
 COMMITTED = ROOT / "exercises" / "student"
-NAMES = ["01_minibatch", "02_gradient", "03_update", "04_epoch_evaluation"]
-TIMEOUT = 40.0  # per submission in the planted batches; a normal one takes ~5 s here
+NAMES = build.master_names()
+ASSIGNMENT = "02_gradient"  # the one the batch grades
+OTHER = next(n for n in NAMES if n != ASSIGNMENT)  # handed in for ASSIGNMENT by mistake
+TIMEOUT = 60.0  # per submission in the planted batch; a normal one takes ~3 s of CPU
 SECRET = "hunter2-grading-test-secret"
 DAEMON = "sleep 1234.5"  # what the hostile daemon runs as (so that we can look for it)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """Every master built once (two at a time: otter assign is one process each)."""
     out = tmp_path_factory.mktemp("built")
-    build.main(["--student-dir", str(out / "student"), "--autograder-dir", str(out / "autograder")])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = [
+            pool.submit(build.build, name, out / "student", out / "autograder") for name in NAMES
+        ]
+        for future in done:
+            future.result()
     return out
+
+
+def master_points(name: str) -> dict[str, float]:
+    """Question -> points, read from the master's own question headers (the oracle)."""
+    nb = h.load(build.MASTERS / f"{name}.ipynb")
+    points = {}
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.lstrip().startswith("# BEGIN QUESTION"):
+            config = yaml.safe_load(cell.source.split("\n", 1)[1])
+            if not config.get("manual"):
+                points[config["name"]] = float(config["points"])
+    return points
 
 
 def _normalized(nb_path: Path) -> dict:
@@ -58,7 +82,7 @@ def _normalized(nb_path: Path) -> dict:
 
 
 def test_every_master_is_built(built):
-    assert build.master_names() == NAMES
+    assert NAMES and ASSIGNMENT in NAMES
     for name in NAMES:
         assert (built / "autograder" / f"{name}.zip").is_file()
         assert (built / "student" / name / f"{name}.ipynb").is_file()
@@ -120,8 +144,10 @@ def test_students_get_no_solutions_and_no_hidden_tests(built, name):
         c.source for c in h.load(student / f"{name}.ipynb").cells if c.cell_type == "code"
     )
     solution = h.load(built / "autograder" / f"{name}-solution.ipynb")
-    answers = [
-        c for c in solution.cells if "otter_assign_solution_cell" in c.metadata.get("tags", [])
+    answers = [  # (otter tags the Explain questions' markdown answers too)
+        c
+        for c in solution.cells
+        if c.cell_type == "code" and "otter_assign_solution_cell" in c.metadata.get("tags", [])
     ]
     assert len(answers) >= 3
     for cell in answers:
@@ -136,9 +162,10 @@ def test_students_get_no_solutions_and_no_hidden_tests(built, name):
         assert "'hidden': True" in t and "'hidden': False" in t and "'all_or_nothing': True" in t
 
 
-def test_points_are_read_from_the_zip_without_running_it(built):
-    points = grade.questions(built / "autograder" / "02_gradient.zip")
-    assert points == {"q1": 2.0, "q2": 3.0, "q3": 3.0}
+@pytest.mark.parametrize("name", NAMES)
+def test_points_are_read_from_the_zip_without_running_it(built, name):
+    points = grade.questions(built / "autograder" / f"{name}.zip")
+    assert points == master_points(name) and len(points) >= 3
 
 
 # ------------------------------------------------------------------------ the book's pages
@@ -248,7 +275,9 @@ def test_without_bubblewrap_grading_stops_with_what_to_do(built, tmp_path):
 def test_scores_are_recomputed_with_the_zips_points(built):
     """Whole-spec integrity: otter's own totals are never used; a re-weighted copy of a test
     (same cases, points moved to the public case, all_or_nothing off) changes nothing."""
-    tests = grade.zip_tests(built / "autograder" / "02_gradient.zip")
+    tests = grade.zip_tests(built / "autograder" / f"{ASSIGNMENT}.zip")
+    points = master_points(ASSIGNMENT)
+    nothing = dict.fromkeys(points, 0.0)
 
     def ran(passed: dict[str, list[bool]]) -> dict:
         return {
@@ -260,18 +289,19 @@ def test_scores_are_recomputed_with_the_zips_points(built):
         }
 
     public_only = {q: [not c["hidden"] for c in grade._cases(t)] for q, t in tests.items()}
-    assert grade.rescore(tests, ran(public_only)) == ({"q1": 0.0, "q2": 0.0, "q3": 0.0}, "")
+    assert grade.rescore(tests, ran(public_only)) == (nothing, "")
     everything = {q: [True] * len(v) for q, v in public_only.items()}
-    assert grade.rescore(tests, ran(everything)) == ({"q1": 2.0, "q2": 3.0, "q3": 3.0}, "")
+    assert grade.rescore(tests, ran(everything)) == (points, "")
     # a case that is not the zip's voids the submission; a missing question is named
     forged = ran(everything)
     forged["q2"][1]["code"] = ">>> True\nTrue\n"
     scores, problem = grade.rescore(tests, forged)
-    assert scores == {"q1": 0.0, "q2": 0.0, "q3": 0.0} and "q2" in problem
-    missing = ran({q: v for q, v in everything.items() if q != "q3"})
+    assert scores == nothing and "q2" in problem
+    last = list(points)[-1]
+    missing = ran({q: v for q, v in everything.items() if q != last})
     assert grade.rescore(tests, missing) == (
-        {"q1": 2.0, "q2": 3.0, "q3": 0.0},
-        "otter recorded no result for q3",
+        {**points, last: 0.0},
+        f"otter recorded no result for {last}",
     )
 
 
@@ -330,7 +360,7 @@ def _tree(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def batch(built, tmp_path_factory):
-    """Every planted 02_gradient submission, honest and hostile, graded as ONE batch."""
+    """Honest, wrong, broken, cheating and hostile submissions, graded as ONE batch."""
     tmp = tmp_path_factory.mktemp("batch")
     subs, out = tmp / "submissions", tmp / "out"
     subs.mkdir()
@@ -341,14 +371,20 @@ def batch(built, tmp_path_factory):
     (home / ".ssh" / "id_rsa").write_text(SECRET)
     repo_secret = ROOT / f".grading-test-secret-{os.getpid()}.txt"  # next to the repository
     listener = Listener()
-    expected = h.plant_02_gradient(
-        built / "autograder" / "02_gradient-solution.ipynb",
-        built / "student" / "02_gradient" / "02_gradient.ipynb",
+    zip_path = built / "autograder" / f"{ASSIGNMENT}.zip"
+    points = grade.questions(zip_path)
+    solution = built / "autograder" / f"{ASSIGNMENT}-solution.ipynb"
+    expected = h.plant_batch(
+        ASSIGNMENT,
+        solution,
+        built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
         subs,
+        points,
     )
     expected.update(
-        h.plant_hostile_02_gradient(
-            built / "autograder" / "02_gradient-solution.ipynb",
+        h.plant_hostile(
+            ASSIGNMENT,
+            solution,
             subs,
             {
                 "home_secret": home / ".ssh" / "id_rsa",
@@ -359,21 +395,20 @@ def batch(built, tmp_path_factory):
                 "scratch": scratch,
                 "marker": DAEMON,
             },
+            points,
         )
     )
     # another assignment's notebook handed in here: refused by otter's assignment-name check
-    nbformat.write(
-        h.load(built / "autograder" / "01_minibatch-solution.ipynb"), subs / "other.ipynb"
-    )
-    expected["other.ipynb"] = {"q1": 0, "q2": 0, "q3": 0, "status": "error"}
+    nbformat.write(h.load(built / "autograder" / f"{OTHER}-solution.ipynb"), subs / "other.ipynb")
+    expected["other.ipynb"] = {**dict.fromkeys(points, 0), "status": "error"}
     before = _tree(subs)
     saved = {k: os.environ.get(k) for k in ("GRADING_TEST_SECRET", "HOME")}
     os.environ.update(GRADING_TEST_SECRET=SECRET, HOME=str(home))
     repo_secret.write_text(SECRET)
     try:
         start = time.monotonic()
-        rows = grade.grade(
-            "02_gradient",
+        rows = grade.grade(  # on the grader's own parallelism (os.cpu_count() workers)
+            ASSIGNMENT,
             subs,
             out,
             timeout=TIMEOUT,
@@ -393,6 +428,8 @@ def batch(built, tmp_path_factory):
     print(f"\ngraded {len(expected)} planted submissions in {seconds:.1f} s")
     return {
         "rows": h.read_csv(out / "grades.csv"),
+        "points": points,
+        "tests": grade.zip_tests(zip_path),
         "expected": expected,
         "out": out,
         "subs": subs,
@@ -406,56 +443,36 @@ def batch(built, tmp_path_factory):
 def test_one_csv_row_per_submission(batch):
     assert set(batch["rows"]) == set(batch["expected"])
     header = list(next(iter(batch["rows"].values())))
-    assert header == ["file", "q1", "q2", "q3", "total", "max_total", "status", "detail", "flags"]
+    questions = list(batch["points"])
+    assert header == ["file", *questions, "total", "max_total", "status", "detail", "flags"]
     text = (batch["out"] / "grades.csv").read_text(encoding="utf-8")
     assert len(list(csv.reader(io.StringIO(text)))) == len(batch["expected"]) + 1
 
 
-@pytest.mark.parametrize(
-    "plant",
-    [
-        "solution",
-        "q1_forward",
-        "q2_forward",
-        "q2_not_restored",
-        "q3_lr_plus_grad",
-        "empty",
-        "infinite_loop",
-        "raises_first",
-        "not_a_notebook",
-        "cheat_metadata_tests",
-        "cheat_fake_grader",
-        "cheat_patch_libraries",
-        "cheat_edit_test_files",
-        "huge_allocation",
-        "cheat_swap_and_restore_tests",
-        "cheat_builtins_abs",
-        "cheat_import_hook",
-        "cheat_replace_builtins_module",
-        "cheat_reweighted_tests",
-        "hostile_reach_out",
-        "hostile_signals",
-        "hostile_fork_bomb",
-        "hostile_fill_disk",
-        "hostile_daemon",
-        "honest_oddities",
-        "other",
-    ],
-)
-def test_planted_submission_gets_exactly_its_points(batch, plant):
-    row, want = batch["rows"][f"{plant}.ipynb"], batch["expected"][f"{plant}.ipynb"]
-    got = {q: float(row[q]) for q in ("q1", "q2", "q3")}
-    if want["status"] is None:  # either outcome is fine, as long as nothing was gained
-        assert row["status"] in ("ok", "error"), row
-    else:
-        assert row["status"] == want["status"], row
-    assert got == {q: float(want[q]) for q in got}, row
-    assert float(row["total"]) == sum(got.values()) and row["max_total"] == "8"
+def test_every_submission_gets_exactly_its_points(batch):
+    max_total = f"{sum(batch['points'].values()):g}"
+    wrong = []
+    for file, want in batch["expected"].items():
+        row = batch["rows"][file]
+        if want is None:  # checked by its own test
+            continue
+        got = {q: float(row[q]) for q in batch["points"]}
+        if want["status"] is None:  # either outcome is fine, as long as nothing was gained
+            status_ok = row["status"] in ("ok", "error")
+        else:
+            status_ok = row["status"] == want["status"]
+        if not status_ok or got != {q: float(want[q]) for q in got}:
+            wrong.append((file, want, row))
+        assert float(row["total"]) == sum(got.values()) and row["max_total"] == max_total, row
+    assert wrong == []
+    # the batch holds each kind: the solution, wrong answers planted next to the master,
+    # cheats and hostile ones (a renamed plant must not silently drop out)
+    kinds = {f.split("_")[0] for f in batch["expected"]}
+    assert {"solution.ipynb", "wrong", "cheat", "hostile"} <= kinds
 
 
 def test_timeout_and_errors_say_why(batch):
     rows = batch["rows"]
-    assert "no result within" in rows["infinite_loop.ipynb"]["detail"]
     assert "not a readable notebook" in rows["not_a_notebook.ipynb"]["detail"]
     assert "changed or replaced the test files" in rows["cheat_edit_test_files.ipynb"]["detail"]
     assert "for assignment '01_minibatch'" in rows["other.ipynb"]["detail"]
@@ -471,7 +488,8 @@ def test_honest_oddities_are_graded_like_the_solution(batch):
     """No otter metadata, a syntax error, a mid-notebook chdir: full marks, no accusation;
     the syntax error is what the student's feedback shows, and it is in the log."""
     row = batch["rows"]["honest_oddities.ipynb"]
-    assert (row["status"], row["total"], row["detail"], row["flags"]) == ("ok", "8", "", "")
+    assert (row["status"], row["detail"], row["flags"]) == ("ok", "", "")
+    assert row["total"] == row["max_total"]
     feedback = (batch["out"] / "feedback" / "honest_oddities.txt").read_text()
     assert "SyntaxError" in feedback and "NameError" not in feedback
     assert "SyntaxError" in (batch["out"] / "logs" / "honest_oddities.log").read_text()
@@ -480,7 +498,8 @@ def test_honest_oddities_are_graded_like_the_solution(batch):
 def test_memory_limit_applies_in_the_kernel(batch):
     feedback = (batch["out"] / "feedback" / "huge_allocation.txt").read_text()
     assert "MemoryError" in feedback
-    assert batch["rows"]["huge_allocation.ipynb"]["total"] == "8"
+    row = batch["rows"]["huge_allocation.ipynb"]
+    assert row["total"] == row["max_total"]
 
 
 def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
@@ -493,8 +512,6 @@ def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
         running += step
         most = max(most, running)
     assert most == min(os.cpu_count() or 1, len(batch["intervals"]))
-    # the loop was stopped at its timeout, not left to run
-    assert max(b - a for a, b in batch["intervals"]) < TIMEOUT + 15
     leftovers = [
         p.info["pid"]
         for p in psutil.process_iter(["pid", "cmdline"])
@@ -544,12 +561,28 @@ def test_outputs_have_consistent_permissions(batch):
 
 def test_feedback_per_student_shows_public_tests_only(batch):
     feedback = batch["out"] / "feedback"
-    text = (feedback / "q2_not_restored.txt").read_text()
-    assert "q2: 0 / 3" in text and "q1: 2 / 2" in text and "total: 5 / 8" in text
+    points = batch["points"]
+    (plant,) = [f for f in batch["expected"] if f.startswith("wrong_q2_")]
+    text = (feedback / f"{Path(plant).stem}.txt").read_text()
+    q1, q2, total = points["q1"], points["q2"], sum(points.values())
+    assert f"q2: 0 / {q2:g}" in text and f"q1: {q1:g} / {q1:g}" in text
+    assert f"total: {total - q2:g} / {total:g}" in text
     assert "Public tests:" in text
-    assert "x was not restored" not in text, "hidden test text leaked into student feedback"
-    assert "# HIDDEN" not in text and "_B.abs" not in text
-    assert "timeout" in (feedback / "infinite_loop.txt").read_text()
+    assert "# HIDDEN" not in text
+    # no line of hidden test code (that the public tests do not show as well) in any feedback
+    cases = [c for t in batch["tests"].values() for c in grade._cases(t)]
+    public = "\n".join(c["code"] for c in cases if not c["hidden"])
+    hidden = {
+        line.strip().removeprefix(">>> ").removeprefix("... ").strip()
+        for c in cases
+        if c["hidden"]
+        for line in c["code"].splitlines()
+    }
+    hidden = {line for line in hidden if len(line) >= 20 and line not in public}
+    assert hidden
+    for path in feedback.iterdir():
+        leaked = [line for line in hidden if line in path.read_text()]
+        assert leaked == [], f"hidden test text in {path.name}"
     assert (batch["out"] / "logs" / "solution.log").stat().st_size > 0
     # no grading paths (the venv, the staging or otter folders, the repository); the hostile
     # one dumps its sandbox's process list, whose /tmp is its own: no host path there either
@@ -564,14 +597,16 @@ def test_feedback_per_student_shows_public_tests_only(batch):
 
 def test_hidden_tests_come_from_the_zip_not_the_submission(batch):
     meta = h.otter_metadata(batch["subs"] / "cheat_metadata_tests.ipynb")
-    assert set(meta["tests"]) == {"q1", "q2", "q3"}  # the cheat really carried tests
+    assert set(meta["tests"]) == set(batch["points"])  # the cheat really carried tests
     assert batch["rows"]["cheat_metadata_tests.ipynb"]["total"] == "0"
 
 
 def test_flags_point_at_hostile_code_but_not_at_honest_code(batch):
     rows = batch["rows"]
     assert rows["solution.ipynb"]["flags"] == ""
-    assert rows["q3_lr_plus_grad.ipynb"]["flags"] == ""
+    for file in rows:
+        if file.startswith("wrong_"):  # honest code, wrong answers
+            assert rows[file]["flags"] == "", file
     assert "patches-library" in rows["cheat_patch_libraries.ipynb"]["flags"]
     assert "file-access" in rows["cheat_edit_test_files.ipynb"]["flags"]
     assert "file-access" in rows["hostile_reach_out.ipynb"]["flags"]
@@ -590,22 +625,35 @@ def test_forging_results_inside_the_kernel_is_the_documented_limit(batch):
     README and this test.
     """
     row = batch["rows"]["cheat_forge_otter.ipynb"]
-    assert row["status"] == "ok" and row["total"] == "8"
+    assert row["status"] == "ok" and row["total"] == row["max_total"]
     assert "otter-internals" in row["flags"]
 
 
-@pytest.mark.parametrize("name", ["01_minibatch", "03_update", "04_epoch_evaluation"])
-def test_wrong_answers_of_the_other_assignments(built, tmp_path, name):
+def test_an_endless_loop_is_killed_at_the_timeout(built, tmp_path):
+    """Its own small batch, with a short timeout (the planted batch's is generous, for a
+    loaded machine): status `timeout`, said in the feedback, the sandbox gone."""
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
-    expected = h.plant_wrong_answers(name, built / "autograder" / f"{name}-solution.ipynb", subs)
-    grade.grade(name, subs, out, timeout=TIMEOUT, autograder_dir=built / "autograder")
-    rows = h.read_csv(out / "grades.csv")
-    assert set(rows) == set(expected)
-    for file, want in expected.items():
-        row = rows[file]
-        got = {q: float(row[q]) for q in want if q != "status"}
-        assert (row["status"], got) == (want["status"], {q: float(want[q]) for q in got}), file
+    sol = h.load(built / "autograder" / f"{ASSIGNMENT}-solution.ipynb")
+    h.write(
+        h.insert_cell(sol, h.first_answer_cell(sol), "while True:\n    pass"), subs / "loop.ipynb"
+    )
+    timeout = 8.0
+    start = time.monotonic()
+    (row,) = grade.grade(
+        ASSIGNMENT, subs, out, timeout=timeout, autograder_dir=built / "autograder"
+    )
+    assert time.monotonic() - start < timeout + 15, "the loop was not stopped at its timeout"
+    assert row["status"] == "timeout"
+    assert f"no result within {timeout:g} s" in row["detail"]
+    assert "timeout" in (out / "feedback" / "loop.txt").read_text()
+    assert h.read_csv(out / "grades.csv")["loop.ipynb"]["total"] == "0"
+    leftovers = [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
+    ]
+    assert leftovers == []
 
 
 def test_unsandboxed_grading_warns_and_marks_every_row(built, tmp_path):
@@ -615,10 +663,8 @@ def test_unsandboxed_grading_warns_and_marks_every_row(built, tmp_path):
     subs.mkdir()
     out.mkdir()
     (out / "grades.csv").write_text("old\n")
-    nbformat.write(
-        h.load(built / "student" / "02_gradient" / "02_gradient.ipynb"), subs / "a.ipynb"
-    )
-    cmd = [sys.executable, "-m", "exercises.tools.grade", "02_gradient", str(subs), str(out)]
+    nbformat.write(h.load(built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), subs / "a.ipynb")
+    cmd = [sys.executable, "-m", "exercises.tools.grade", ASSIGNMENT, str(subs), str(out)]
     cmd += ["--autograder-dir", str(built / "autograder"), "--sandbox", "none"]
     cmd += ["--timeout", str(TIMEOUT)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
