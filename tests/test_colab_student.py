@@ -45,13 +45,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from filelock import FileLock
 
 from scratchlib import data
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 IGNORE_TAG = "nbval-ignore-output"

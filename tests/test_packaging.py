@@ -16,7 +16,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 #: The Python requirements.lock is resolved for (.ci/lock.py's PYTHON).
 LOCK_PYTHON = re.search(
     r'^PYTHON = "([\d.]+)"', (ROOT / ".ci" / "lock.py").read_text(), re.M
