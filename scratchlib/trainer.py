@@ -237,7 +237,8 @@ def train(
     eval_interval : int, optional
         Iterations between evaluations; default one epoch, ``ceil(N / batch_size)``.
     progress : bool, default False
-        Show a tqdm progress bar (needs ``tqdm``).
+        Show a tqdm progress bar. Raises ImportError if ``tqdm`` is not installed: the bar
+        was asked for (downloads, which nobody asks a bar of, print a line instead).
 
     Returns
     -------

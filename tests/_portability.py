@@ -35,7 +35,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 NOTEBOOK_DIR = ROOT / "notebooks"
 

@@ -4,7 +4,6 @@ its chapters, and the built site in ``_build/html`` (built by ``make book``)."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -13,8 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -41,17 +40,6 @@ def repository() -> Repo:
     assert parsed.scheme == "https" and parsed.netloc == "github.com", url
     owner, name = parsed.path.strip("/").removesuffix(".git").split("/")
     return Repo(url=url, owner=owner, name=name, branch=repo.get("branch", "main"))
-
-
-@cache
-def package_version() -> str:
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    try:
-        import tomllib  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        project = text.split("[project]", 1)[1].split("\n[", 1)[0]
-        return re.search(r'^version\s*=\s*"([^"]+)"', project, re.M).group(1)
-    return tomllib.loads(text)["project"]["version"]
 
 
 def _toc_files(node) -> list[str]:

@@ -41,17 +41,18 @@ import shutil
 import subprocess
 import sys
 import threading
-from importlib.metadata import version
+from importlib.metadata import requires, version
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from filelock import FileLock
+from packaging.requirements import Requirement
 
 from scratchlib import data
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 IGNORE_TAG = "nbval-ignore-output"
@@ -67,8 +68,13 @@ COLAB_PACKAGES = [
     "jinja2", "click", "dill", "wrapt<2", "requests", "pyyaml",
 ]  # fmt: skip
 STUDENT_EXERCISES = sorted(p for p in (ROOT / "exercises" / "student").glob("*/*.ipynb"))
-#: The library's own dependencies at the versions the committed outputs were made with.
-LIBRARY_PINS = [f"{name}=={version(name)}" for name in ("numpy", "matplotlib", "filelock")]
+#: The library's own dependencies (as installed here, from pyproject.toml) at the versions the
+#: committed outputs were made with.
+LIBRARY_PINS = [
+    f"{req.name}=={version(req.name)}"
+    for req in map(Requirement, requires("scratchlib"))
+    if not req.marker or req.marker.evaluate({"extra": ""})
+]
 #: Only these variables reach the student's kernel (plus HOME, PATH and the mirror).
 PASSED_ON = ("LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -145,7 +151,8 @@ def _install_wheel(venv: Path, tmp: Path) -> None:
             python,
             "-c",
             "import scratchlib, importlib.metadata as m; print(m.requires('scratchlib'))",
-        ]
+        ],
+        cwd=tmp,  # the installed wheel, not the working tree's scratchlib/
     )
 
 
@@ -291,15 +298,19 @@ def student(tmp_path_factory):
     return venv, tmp / "jupyter"
 
 
-@pytest.mark.timeout(600, func_only=True)
-@pytest.mark.parametrize("chapter", _chosen(CHAPTERS, ROTATION, TURN), ids=lambda p: p.stem)
-def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
+def _run_like_colab(
+    notebook: Path, student, mirror: str, tmp_path: Path, tests: Path | None = None
+) -> tuple[Path, list[dict]]:
+    """Execute a copy of ``notebook`` in the sandbox as a student on Colab would: an empty
+    home and content folder (plus a copy of ``tests``), the student environment, the dataset
+    from the local mirror. Returns the home folder and the executed notebook's cells."""
     venv, jupyter_path = student
     folder, home = tmp_path / "content", tmp_path / "home"
     folder.mkdir()
     home.mkdir()
-    notebook = folder / chapter.name
-    shutil.copy(chapter, notebook)
+    shutil.copy(notebook, folder / notebook.name)
+    if tests is not None:
+        shutil.copytree(tests, folder / "tests")
     executed = tmp_path / "executed.ipynb"
     env = {k: os.environ[k] for k in PASSED_ON if k in os.environ}
     env |= {
@@ -308,17 +319,17 @@ def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
         "JUPYTER_PATH": str(jupyter_path),
         "SCRATCHLIB_FASHION_MNIST_MIRRORS": mirror,
     }
-    command = [
-        *_sandbox(),
-        sys.executable,
-        "-c",
-        EXECUTE,
-        str(notebook),
-        str(executed),
-        str(folder),
-    ]
+    copy = str(folder / notebook.name)
+    command = [*_sandbox(), sys.executable, "-c", EXECUTE, copy, str(executed), str(folder)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=540)
-    assert result.returncode == 0, f"{chapter.name} failed like on Colab:\n{result.stderr[-8000:]}"
+    assert result.returncode == 0, f"{notebook.name} failed like on Colab:\n{result.stderr[-8000:]}"
+    return home, json.loads(executed.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.timeout(600, func_only=True)
+@pytest.mark.parametrize("chapter", _chosen(CHAPTERS, ROTATION, TURN), ids=lambda p: p.stem)
+def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
+    home, ran = _run_like_colab(chapter, student, mirror, tmp_path)
 
     # the data came from the mirror, recompressed, and verified into the empty home
     downloaded = home / ".cache" / "scratchlib" / "fashion-mnist"
@@ -329,7 +340,6 @@ def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
 
     sanitize = _sanitizers()
     committed = json.loads(chapter.read_text(encoding="utf-8"))["cells"]
-    ran = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     assert len(ran) == len(committed)
     for i, (old, new) in enumerate(zip(committed, ran, strict=True)):
         if old["cell_type"] != "code" or IGNORE_TAG in old["metadata"].get("tags", []):
@@ -353,29 +363,13 @@ def _otter_pins(cell: str) -> list[str]:
     ids=lambda p: p.stem,
 )
 def test_exercise_runs_alone_like_on_colab(exercise, student, mirror, tmp_path):
-    venv, jupyter_path = student
+    venv, _ = student
     python = str(venv / "bin" / "python")
     nb = json.loads(exercise.read_text(encoding="utf-8"))
     pins = _otter_pins("".join(nb["cells"][0]["source"]))
     _run([python, "-m", "pip", "install", "-q", "--no-deps", *pins])
-    folder, home = tmp_path / "content", tmp_path / "home"
-    folder.mkdir()
-    home.mkdir()
-    shutil.copy(exercise, folder / exercise.name)
-    shutil.copytree(exercise.parent / "tests", folder / "tests")  # what the Colab cell fetches
-    executed = tmp_path / "executed.ipynb"
-    env = {k: os.environ[k] for k in PASSED_ON if k in os.environ}
-    env |= {
-        "HOME": str(home),
-        "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-        "JUPYTER_PATH": str(jupyter_path),
-        "SCRATCHLIB_FASHION_MNIST_MIRRORS": mirror,
-    }
-    notebook = str(folder / exercise.name)
-    command = [*_sandbox(), sys.executable, "-c", EXECUTE, notebook, str(executed), str(folder)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=540)
-    assert result.returncode == 0, f"{exercise.name} failed like on Colab:\n{result.stderr[-8000:]}"
-    ran = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    # the public tests sit beside the notebook, where the Colab cell fetches them
+    _, ran = _run_like_colab(exercise, student, mirror, tmp_path, exercise.parent / "tests")
     checks = [
         c for c in ran if c["cell_type"] == "code" and "grader.check(" in "".join(c["source"])
     ]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from exercises.tools import check_planted
+from exercises.tools import build, check_planted
 
-NAMES = sorted(p.stem for p in check_planted.MASTERS.glob("*.ipynb"))
+NAMES = build.master_names()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -59,7 +59,7 @@ def test_a_wrong_answer_the_tests_miss_is_reported(tmp_path):
         "    return [i for i in range(iters_num) if i % n == 0]\n"
     )
     problems = check_planted.check_master("04_epoch_evaluation", masters=masters)
-    assert any("q3_actually_right.py is accepted" in p for p in problems), problems
+    assert any("q3_actually_right.py" in p for p in problems), problems
 
 
 def test_a_failing_solution_is_reported(tmp_path):
@@ -69,7 +69,7 @@ def test_a_failing_solution_is_reported(tmp_path):
         path.read_text().replace("t = t.argmax(axis=1)", "t = t.argmax(axis=0)"), "utf-8"
     )
     problems = check_planted.check_master("04_epoch_evaluation", masters=masters)
-    assert any("q1: the solution fails" in p for p in problems), problems
+    assert any("q1" in p and "solution" in p for p in problems), problems
 
 
 def test_the_cheats_fool_tests_written_the_usual_way():

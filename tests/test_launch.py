@@ -16,11 +16,11 @@ from pathlib import Path
 import _site_helpers as site
 import pytest
 import yaml
+from conftest import ROOT
 from IPython.core.inputtransformer2 import TransformerManager
 
 from exercises.tools import launch
 
-ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = launch.chapter_notebooks(ROOT)
 STUDENT = launch.student_notebooks(ROOT)
 

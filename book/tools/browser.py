@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
 
-ROOT = Path(__file__).resolve().parents[2]
+from book.tools import ROOT
+
 SITE = ROOT / "_build" / "html"
 LOCAL_HOST = "127.0.0.1"
 

@@ -32,9 +32,8 @@ from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
-from book.tools import browser
+from book.tools import ROOT, browser
 
-ROOT = browser.ROOT
 OUTPUT = ROOT / "_build" / "pdf" / "book.pdf"
 SITE_COPY = "book.pdf"  # where the site serves it, relative to _build/html
 

@@ -28,9 +28,8 @@ from pathlib import Path
 
 import nbformat
 
-from exercises.tools import launch
+from exercises.tools import ROOT, launch
 
-ROOT = Path(__file__).resolve().parents[2]
 MASTERS = ROOT / "exercises" / "masters"
 STUDENT = ROOT / "exercises" / "student"
 AUTOGRADER = ROOT / "exercises" / "autograder"

@@ -47,9 +47,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-MASTERS = ROOT / "exercises" / "masters"
-STUDENT = ROOT / "exercises" / "student"
+from exercises.tools import ROOT
+from exercises.tools.build import MASTERS, STUDENT
 
 NOT_ANSWERED = "not answered yet"
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from exercises.tools import ROOT
 
 #: Installed on Colab with ``--no-deps`` beside otter-grader: the packages ``import otter`` and
 #: ``grader.check`` need that Colab does not ship. otter-grader 7.0 declares
