@@ -45,7 +45,6 @@ import lzma
 import os
 import socket
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import zlib
@@ -55,6 +54,8 @@ from pathlib import Path
 
 import numpy as np
 from filelock import FileLock
+
+from scratchlib.files import atomic_write
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
@@ -589,11 +590,10 @@ class _PlainProgress:
 
 
 def _fetch(url: str, dest: Path, settings: _Settings) -> None:
-    """Download ``url`` into ``dest.part`` -> ``dest``; raise on any failure (nothing left)."""
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out, settings.opener.open(url, timeout=settings.connect) as r:
+    """Download ``url`` into ``dest`` atomically; raise on any failure (nothing left)."""
+
+    def copy(out) -> None:
+        with settings.opener.open(url, timeout=settings.connect) as r:
             length = r.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             bar = _progress(total, dest)
@@ -609,11 +609,8 @@ def _fetch(url: str, dest: Path, settings: _Settings) -> None:
                 bar.close()
         if total is not None and size != total:
             raise DatasetError(f"truncated: got {size} of {total} bytes")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    atomic_write(dest, copy)
 
 
 def _describe(exc: BaseException, settings: _Settings) -> str:
@@ -788,17 +785,9 @@ def _write_parsed(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Write the parsed cache atomically; remove stale ones. Best effort: errors are ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
+        # readable by everyone sharing the cache, as the downloads
+        atomic_write(path, lambda f: np.savez(f, **arrays))
     except OSError:
-        return
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.chmod(tmp, 0o644)  # as the downloads: readable by everyone sharing the cache
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
         return
     for old in path.parent.glob("parsed-*.npz"):
         if old != path:

@@ -19,10 +19,7 @@ from __future__ import annotations
 import argparse
 import html
 import io
-import os
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +30,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
 from book.tools import ROOT, browser
+from scratchlib.files import atomic_write
 
 OUTPUT = ROOT / "_build" / "pdf" / "book.pdf"
 SITE_COPY = "book.pdf"  # where the site serves it, relative to _build/html
@@ -301,16 +299,9 @@ def build(site: Path = browser.SITE, output: Path = OUTPUT, root: Path = ROOT) -
     writer.page_mode = "/UseOutlines"
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=output.parent, suffix=".pdf", delete=False) as tmp:
-        try:
-            writer.write(tmp)
-        except BaseException:
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, output)
+    atomic_write(output, writer.write)
     copy = site / SITE_COPY
-    shutil.copyfile(output, copy.with_suffix(".pdf.tmp"))
-    os.replace(copy.with_suffix(".pdf.tmp"), copy)
+    atomic_write(copy, lambda f: f.write(output.read_bytes()))
     print(f"{output.relative_to(root) if output.is_relative_to(root) else output}: {total} pages")
     return output
 

@@ -52,6 +52,7 @@ from pathlib import Path
 
 from exercises.tools import sandbox
 from exercises.tools.build import COLAB_CELL, INIT_CELL
+from scratchlib.files import atomic_write
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOGRADER = ROOT / "exercises" / "autograder"
@@ -420,18 +421,10 @@ def write_feedback(path: Path, row: dict, points: dict[str, float], report: dict
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Write a file atomically (temporary file + rename), with the usual umask permissions."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write a file atomically, with the permissions the umask gives a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    atomic_write(path, lambda f: f.write(text), mode="w", newline="", permissions=0o666 & ~umask)
 
 
 class Grades:
