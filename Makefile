@@ -50,7 +50,7 @@ endif
 lock:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "uv>=0.9"
-	$(PY) .ci/lock.py $(if $(UPGRADE),--upgrade)
+	PYTHONPATH=. $(PY) .ci/lock.py $(if $(UPGRADE),--upgrade)
 
 # Debian/Ubuntu as root: the dataset and the browser come from apt. Elsewhere the dataset is
 # downloaded into the user cache (see `dataset`) and the browser tests need a chromium on PATH.

@@ -13,6 +13,9 @@
 Pins already in ``requirements.lock`` are kept where ``pyproject.toml`` still allows them, so
 adding a dependency changes only what it needs; ``--upgrade`` moves everything to the newest
 allowed versions.
+
+Run from the repository's top folder with it on the import path (``make lock`` does:
+``PYTHONPATH=. python .ci/lock.py``), for :data:`book.tools.ROOT`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from book.tools import ROOT
+
 LOCK = ROOT / "requirements.lock"
 ENVIRONMENT = ROOT / "environment.yml"
 

@@ -8,10 +8,10 @@ Every page of ``_toc.yml`` is loaded from the built site (``make book``) over HT
 127.0.0.1, as a reader's browser would, with every other host unreachable; once MathJax has
 typeset it, Chromium prints it (``page.pdf``). pypdf then puts the title page and contents in
 front, stamps the page numbers and adds bookmarks and contents links. Links between the
-book's pages point to the published site (``https://<owner>.github.io/<repo>/``, from
-``_config.yml``). The PDF is written to ``--output`` and copied into the site as
-``book.pdf``, which the introduction links to. Both files are replaced whole, never left
-half-written.
+book's pages point to the published book (``html.baseurl`` in ``_config.yml``, read by
+:func:`book.tools.config.book_url`). The PDF is written to ``--output`` and copied into the
+site as ``book.pdf``, which the introduction links to. Both files are replaced whole, never
+left half-written.
 """
 
 from __future__ import annotations
@@ -20,16 +20,14 @@ import argparse
 import html
 import io
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import yaml
 from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
-from book.tools import ROOT, browser
+from book.tools import ROOT, browser, config
+from book.tools.config import Entry, book_entries
 from scratchlib.files import atomic_write
 
 OUTPUT = ROOT / "_build" / "pdf" / "book.pdf"
@@ -60,53 +58,6 @@ class PdfBuildError(RuntimeError):
     """The PDF cannot be built; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One page of the book, in reading order."""
-
-    docname: str  # e.g. "notebooks/01_minibatch", as in _toc.yml without the suffix
-    part: str | None  # the caption of its part in _toc.yml, None for the root page
-    depth: int = 0  # 0 for a chapter, 1 for its sections, ...
-
-
-def _chapters(items: list, part: str | None, depth: int) -> list[Entry]:
-    entries = []
-    for item in items or []:
-        if "file" in item:
-            entries.append(Entry(_docname(item["file"]), part, depth))
-        entries += _chapters(item.get("sections", []), part, depth + 1)
-    return entries
-
-
-def _docname(file: str) -> str:
-    return str(Path(file).with_suffix("")) if Path(file).suffix in (".md", ".ipynb") else file
-
-
-def book_entries(root: Path = ROOT) -> list[Entry]:
-    """The pages of ``_toc.yml`` in reading order: the root page, then every part's chapters
-    (and their sections)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [Entry(_docname(toc["root"]), None)]
-    for part in toc.get("parts", []):
-        entries += _chapters(part.get("chapters", []), part.get("caption"), 0)
-    entries += _chapters(toc.get("chapters", []), None, 0)
-    return entries
-
-
-def book_config(root: Path = ROOT) -> dict:
-    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-
-
-def published_url(config: dict) -> str:
-    """The GitHub Pages address of the book, from the repository URL in _config.yml."""
-    url = config["repository"]["url"].rstrip("/").removesuffix(".git")
-    parts = urlsplit(url)
-    if parts.netloc != "github.com" or parts.path.count("/") != 2:
-        raise PdfBuildError(f"_config.yml repository.url {url!r} is not https://github.com/o/r")
-    owner, name = parts.path.strip("/").split("/")
-    return f"https://{owner.lower()}.github.io/{name}/"
-
-
 #: Points links to the local server at the published site instead.
 _REWRITE_LINKS = """([local, published]) => {
   for (const a of document.querySelectorAll("a[href]")) {
@@ -135,7 +86,7 @@ def print_page(page: Page, base: str, entry: Entry, published: str) -> tuple[str
     return title, pdf
 
 
-def _front_html(config: dict, sections: list[tuple[Entry, str, int]], published: str) -> str:
+def _front_html(settings: dict, sections: list[tuple[Entry, str, int]], published: str) -> str:
     """The title page with the table of contents: (entry, title, first page number) rows."""
     rows, part = [], object()
     for entry, title, number in sections:
@@ -148,7 +99,7 @@ def _front_html(config: dict, sections: list[tuple[Entry, str, int]], published:
             f'<span class="number">{number}</span></li>'
         )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(config["title"])}</title>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(settings["title"])}</title>
 <style>
   @page {{ size: A4; margin: 0; }}
   body {{ margin: 0; padding: 30mm 22mm 20mm; font-family: sans-serif; color: #222; }}
@@ -163,8 +114,8 @@ def _front_html(config: dict, sections: list[tuple[Entry, str, int]], published:
   .dots {{ flex: 1; border-bottom: 1px dotted #888; margin: 0 2mm; }}
 </style></head>
 <body>
-  <h1>{html.escape(config["title"])}</h1>
-  <p class="author">{html.escape(str(config.get("author", "")))}</p>
+  <h1>{html.escape(settings["title"])}</h1>
+  <p class="author">{html.escape(str(settings.get("author", "")))}</p>
   <p class="online">Read online: {html.escape(published)}</p>
   <h2>Contents</h2>
   <ol>{"".join(rows)}</ol>
@@ -232,17 +183,19 @@ def build(site: Path = browser.SITE, output: Path = OUTPUT, root: Path = ROOT) -
     PdfBuildError
         When the site is not built, a page is missing or tries to load anything from another
         host.
+    book.tools.config.ConfigError
+        When ``html.baseurl`` in ``_config.yml`` is not the book's https:// address.
     browser.BrowserNotFound
         When there is no Chromium.
     """
     if not (site / "index.html").is_file():
         raise PdfBuildError(f"{site}/index.html is missing: build the book first (`make book`)")
-    config = book_config(root)
+    settings = config.load(root)
     entries = book_entries(root)
     missing = [e.docname for e in entries if not (site / f"{e.docname}.html").is_file()]
     if missing:
         raise PdfBuildError(f"pages of _toc.yml missing from {site}: {missing}; run `make book`")
-    published = published_url(config)
+    published = config.book_url(settings)
 
     blocked: list[str] = []
     with sync_playwright() as playwright, browser.serve(site) as base:
@@ -267,7 +220,7 @@ def build(site: Path = browser.SITE, output: Path = OUTPUT, root: Path = ROOT) -
                 for entry, title, reader in printed:
                     sections.append((entry, title, number))
                     number += len(reader.pages)
-                front_pdf, rects = _render_front(page, _front_html(config, sections, published))
+                front_pdf, rects = _render_front(page, _front_html(settings, sections, published))
                 front = PdfReader(io.BytesIO(front_pdf))
                 if len(front.pages) == front_pages:
                     break
@@ -295,7 +248,7 @@ def build(site: Path = browser.SITE, output: Path = OUTPUT, root: Path = ROOT) -
         writer.add_outline_item(title=title, page_number=first - 1, parent=parent)
         index, rect = rects[entry.docname]
         writer.add_annotation(index, Link(rect=rect, target_page_index=first - 1))
-    writer.add_metadata({"/Title": config["title"], "/Author": str(config.get("author", ""))})
+    writer.add_metadata({"/Title": settings["title"], "/Author": str(settings.get("author", ""))})
     writer.page_mode = "/UseOutlines"
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -313,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         build(args.site.resolve(), args.output.resolve())
-    except (PdfBuildError, browser.BrowserNotFound) as error:
+    except (PdfBuildError, config.ConfigError, browser.BrowserNotFound) as error:
         print(f"make pdf: {error}", file=sys.stderr)
         return 1
     return 0
