@@ -1,20 +1,18 @@
 """One launch ref: the generated Colab cells and links follow _config.yml, and none is stale.
 
-See exercises/tools/launch.py. The site half (links relative again in the built pages) needs
-`make book` first and is marked slow.
+See exercises/tools/launch.py. The site half (links relative again in the built pages) is in
+tests/test_site.py.
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
 import shutil
 import subprocess
 import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
-import _site_helpers as site
 import pytest
 import yaml
 from conftest import ROOT
@@ -46,7 +44,7 @@ def _first_code(path: Path) -> str:
 
 
 def test_there_are_chapters_and_exercises():
-    assert len(CHAPTERS) == 4 and len(STUDENT) == 4
+    assert CHAPTERS and STUDENT, "no notebooks found: the tests below would check nothing"
 
 
 def test_generated_cells_and_links_are_up_to_date():
@@ -57,13 +55,22 @@ def test_generated_cells_and_links_are_up_to_date():
     )
 
 
-def test_cells_follow_the_configured_ref(tmp_path):
-    """Change the ref in a copy of the repository: every generated cell follows it."""
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+def _copy(tmp_path: Path) -> Path:
+    """What launch.py reads and writes, copied into ``tmp_path``: the settings, the book's
+    pages, the chapters and the student notebooks."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "book", tmp_path / "book", ignore=shutil.ignore_patterns("tools"))
     for path in [*CHAPTERS, *STUDENT]:
         target = tmp_path / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
+    return tmp_path
+
+
+def test_cells_follow_the_configured_ref(tmp_path):
+    """Change the ref in a copy of the repository: every generated cell follows it."""
+    _copy(tmp_path)
     config = yaml.safe_load((tmp_path / "_config.yml").read_text())
     config["repository"]["branch"] = "2026-autumn"
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
@@ -151,24 +158,68 @@ def test_relative_links_become_published_urls():
     )
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("chapter", site.chapters())
-def test_site_links_to_its_own_pages_are_relative(chapter):
-    site.require_site()
-    book = launch.Launch.from_config(ROOT).book_url
-    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
-    hrefs = [a.attrs.get("href", "") for a in dom.find_all("a")]
-    assert not [h for h in hrefs if h.startswith(book)], f"{chapter}: absolute links to the book"
-    nb = site.notebook(chapter)
-    linked = [
-        t
-        for c in nb["cells"]
-        if c["cell_type"] == "markdown"
-        for t in launch._LINK.findall(_source(c))
-        if t[0].startswith(book)
-    ]
-    for target, _title in linked:
-        page = target.removeprefix(book).split("#")[0]
-        relative = posixpath.relpath(page, posixpath.dirname(chapter))
-        assert any(h.split("#")[0] == relative for h in hrefs), f"{chapter}: no link {relative}"
-        assert (site.require_site() / page).is_file()
+# --------------------------------------------------------------------------- a new chapter
+
+
+def _new_chapter(tmp_path: Path, cells: list[dict]) -> Path:
+    """A chapter as an author writes it before ``make launch-cells``: no Colab cell."""
+    path = _copy(tmp_path) / "notebooks" / "05_new.ipynb"
+    nb = json.loads(CHAPTERS[0].read_text(encoding="utf-8"))
+    nb["cells"] = [{"id": f"c{i}", "metadata": {}, **cell} for i, cell in enumerate(cells)]
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "source": text}
+
+
+def _code(text: str) -> dict:
+    return {"cell_type": "code", "source": text, "execution_count": None, "outputs": []}
+
+
+def test_a_chapter_without_the_colab_cell_gets_it_before_its_first_code_cell(tmp_path):
+    path = _new_chapter(
+        tmp_path,
+        [_markdown("# 5. New\n\nSee [the exercises](../book/exercises.md)."), _code("x = 1")],
+    )
+
+    assert path in launch.generate(tmp_path)
+
+    cells = _cells(path)
+    assert [c["cell_type"] for c in cells] == ["markdown", "code", "code"]
+    assert _source(cells[1]) == launch.chapter_cell(launch.Launch.from_config(tmp_path))
+    assert cells[1]["id"] not in {"c0", "c1"} and _source(cells[2]) == "x = 1"
+    book = launch.Launch.from_config(tmp_path).book_url
+    assert f"]({book}book/exercises.html)" in _source(cells[0])
+    assert launch.generate(tmp_path) == []  # and a second run changes nothing
+
+
+@pytest.mark.parametrize("target", ["../scratchlib/functions.py", "../book/no_such_page.md"])
+def test_a_link_to_what_is_not_a_page_of_the_book_names_the_notebook_and_link(tmp_path, target):
+    _new_chapter(tmp_path, [_markdown(f"# 5. New\n\n[this]({target})"), _code("x = 1")])
+    with pytest.raises(SystemExit) as stop:
+        launch.generate(tmp_path)
+    message = str(stop.value)
+    assert "notebooks/05_new.ipynb" in message and repr(target) in message
+    assert "../book/exercises.md" in message  # the form that works, as an example
+
+
+def test_a_colab_cell_that_is_not_the_first_code_cell_is_named(tmp_path):
+    colab = launch.chapter_cell(launch.Launch.from_config(ROOT))
+    _new_chapter(tmp_path, [_markdown("# 5. New"), _code("x = 1"), _code(colab)])
+    with pytest.raises(SystemExit) as stop:
+        launch.generate(tmp_path)
+    assert "notebooks/05_new.ipynb" in str(stop.value) and "code cell 2" in str(stop.value)
+
+
+def test_a_student_notebook_without_its_colab_cell_says_to_rebuild(tmp_path):
+    _copy(tmp_path)
+    student = tmp_path / STUDENT[0].relative_to(ROOT)
+    nb = json.loads(student.read_text(encoding="utf-8"))
+    del nb["cells"][0]
+    student.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        launch.generate(tmp_path)
+    assert str(student.relative_to(tmp_path)) in str(stop.value)
+    assert "make assignments" in str(stop.value)

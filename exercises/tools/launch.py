@@ -9,14 +9,16 @@ One place names it: ``repository.branch`` in ``_config.yml`` (a branch or tag of
 module writes, from the same two settings,
 
 * the first code cell of every chapter notebook (``notebooks/NN_*.ipynb``): on Colab,
-  ``%pip install "scratchlib @ git+<url>@<ref>"``;
+  ``%pip install "scratchlib @ git+<url>@<ref>"``; a chapter without it (a new one) gets it
+  inserted before its first code cell;
 * the first cell of every student exercise notebook (``exercises/student/<name>/<name>.ipynb``):
   on Colab, otter-grader without its dependencies (see :data:`OTTER_EXTRAS`), the library and
   the public tests from ``<ref>``; ``exercises/tools/build.py`` puts the same cell there;
-* links from a chapter to the book's own pages: a relative link leaving ``notebooks/``
-  (``../book/exercises.md``) becomes the published page (``html.baseurl`` +
-  ``book/exercises.html``), so it works on Colab; the site turns it back into a relative link
-  (``book/_ext/course_links.py``).
+* links from a chapter to the book's own pages: authors write a relative link to the page's
+  source (``../book/exercises.md``, ``../notebooks/02_gradient.ipynb``); it becomes the
+  published page (:func:`book.tools.config.book_url` + ``book/exercises.html``), so it works on
+  Colab; the site turns it back into a relative link (``book/_ext/course_links.py``). A link
+  to a file that is not a page of ``_toc.yml`` stops the run, naming the notebook and the link.
 
 With the default ``branch: main`` a notebook opened from ``main`` installs the library from
 ``main``: notebooks and library stay in step. A course term freezes a tag (README, "Releasing").
@@ -27,6 +29,7 @@ Nothing else in these cells is edited by hand: run this module after changing th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -34,9 +37,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import yaml
-
-from exercises.tools import ROOT
+from book.tools import ROOT, config
 
 #: Installed on Colab with ``--no-deps`` beside otter-grader: the packages ``import otter`` and
 #: ``grader.check`` need that Colab does not ship. otter-grader 7.0 declares
@@ -84,17 +85,19 @@ class Launch:
     @classmethod
     def from_config(cls, root: Path = ROOT) -> Launch:
         path = root / "_config.yml"
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-        repo, html = config.get("repository") or {}, config.get("html") or {}
-        url, ref, book = repo.get("url"), repo.get("branch"), html.get("baseurl")
+        settings = config.load(root)
+        repo = settings.get("repository") or {}
+        url, ref = repo.get("url"), repo.get("branch")
         for key, value in (("repository.url", url), ("repository.branch", ref)):
             if not isinstance(value, str) or not value.strip():
                 raise SystemExit(f"{path}: {key} must be set (found {value!r})")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", ref) or ".." in ref:
             raise SystemExit(f"{path}: repository.branch must be a branch or tag name, not {ref!r}")
-        if not isinstance(book, str) or not book.startswith("https://"):
-            raise SystemExit(f"{path}: html.baseurl must be the published book's https URL")
-        return cls(url.rstrip("/"), ref, book.rstrip("/") + "/")
+        try:
+            book = config.book_url(settings)
+        except config.ConfigError as error:
+            raise SystemExit(str(error)) from None
+        return cls(url.rstrip("/"), ref, book)
 
 
 def chapter_cell(launch: Launch) -> str:
@@ -166,25 +169,69 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _updated_chapter(nb: dict, launch: Launch) -> dict:
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    if not code or "google.colab" not in _source(code[0]):
-        raise SystemExit("a chapter's first code cell must be the Colab install cell")
-    code[0]["source"] = _lines(chapter_cell(launch))
+#: The id of a Colab cell inserted into a chapter that had none.
+INSERTED_CELL_ID = "colab-install"
+
+
+def _is_colab_cell(cell: dict) -> bool:
+    return cell["cell_type"] == "code" and "google.colab" in _source(cell)
+
+
+def _new_code_cell(nb: dict, source: str) -> dict:
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cell["source"] = _lines(source)
+    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):  # cells have ids
+        taken = {c.get("id") for c in nb["cells"]}
+        ids = (f"{INSERTED_CELL_ID}-{n}" if n else INSERTED_CELL_ID for n in itertools.count())
+        cell["id"] = next(i for i in ids if i not in taken)
+    return cell
+
+
+def _check_link(target: str, notebook: Path, pages: set[str], root: Path) -> None:
+    """Stop unless ``target`` (a relative link leaving notebooks/) is a page of the book."""
+    path = (notebook.parent / target.partition("#")[0]).resolve()
+    docname = path.relative_to(root).with_suffix("").as_posix() if path.is_relative_to(root) else ""
+    if path.suffix not in (".md", ".ipynb") or not path.is_file() or docname not in pages:
+        raise SystemExit(
+            f"{notebook.relative_to(root)}: the link {target!r} is not a page of the book "
+            f"(a .md or .ipynb file listed in _toc.yml). Link to a page by its source file "
+            f"(../book/exercises.md), or to anything else by its full https:// address."
+        )
+
+
+def _updated_chapter(nb: dict, launch: Launch, path: Path, root: Path) -> dict:
+    cells = nb["cells"]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    late = [n for n, i in enumerate(code) if n and _is_colab_cell(cells[i])]
+    if late:
+        raise SystemExit(
+            f"{path.relative_to(root)}: code cell {late[0] + 1} is a Colab install cell; it "
+            "must be the first code cell: delete it and run `make launch-cells` again"
+        )
+    if code and _is_colab_cell(cells[code[0]]):
+        cells[code[0]]["source"] = _lines(chapter_cell(launch))
+    else:  # a new chapter: insert its Colab cell before its first code cell
+        cells.insert(code[0] if code else len(cells), _new_code_cell(nb, chapter_cell(launch)))
+    pages = {entry.docname for entry in config.book_entries(root)}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             text = _source(cell)
+            for target in relative_links_leaving(text):
+                _check_link(target, path, pages, root)
             new = absolute_links(text, launch)
             if new != text:
                 cell["source"] = _lines(new)
     return nb
 
 
-def _updated_exercise(nb: dict, name: str, launch: Launch) -> dict:
+def _updated_exercise(nb: dict, launch: Launch, path: Path, root: Path) -> dict:
     first = nb["cells"][0]
-    if first["cell_type"] != "code" or "google.colab" not in _source(first):
-        raise SystemExit(f"{name}: the first cell must be the Colab cell (make assignments)")
-    first["source"] = _lines(exercise_cell(name, launch))
+    if not _is_colab_cell(first):
+        raise SystemExit(
+            f"{path.relative_to(root)}: the first cell is not the Colab cell; student notebooks "
+            "are generated: run `make assignments` (do not edit exercises/student/ by hand)"
+        )
+    first["source"] = _lines(exercise_cell(path.stem, launch))
     return nb
 
 
@@ -197,12 +244,11 @@ def generate(root: Path = ROOT, write: bool = True) -> list[Path]:
     """Bring every generated cell and link up to date; return the files that were stale."""
     launch = Launch.from_config(root)
     stale = []
-    targets = [(p, None) for p in chapter_notebooks(root)]
-    targets += [(p, p.stem) for p in student_notebooks(root)]
-    for path, name in targets:
+    targets = [(p, _updated_chapter) for p in chapter_notebooks(root)]
+    targets += [(p, _updated_exercise) for p in student_notebooks(root)]
+    for path, update in targets:
         text = path.read_text(encoding="utf-8")
-        nb = json.loads(text)
-        nb = _updated_exercise(nb, name, launch) if name else _updated_chapter(nb, launch)
+        nb = update(json.loads(text), launch, path, root)
         new = _dump(nb)
         if new != text:
             stale.append(path)
