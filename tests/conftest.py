@@ -1,21 +1,26 @@
-"""Shared pytest setup: a non-interactive matplotlib backend, the repository root, and the
-``slow`` marker for the modules that need the built book, run notebooks or grade."""
+"""Shared pytest setup: a non-interactive matplotlib backend, the repository root, the ``slow``
+marker, and :func:`raises_naming` for error messages."""
 
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
 import pytest
 
+from book.tools import ROOT
+
 matplotlib.use("Agg")
 
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Test modules that need `make book` first or take minutes: `make test-fast` skips them.
+#: Test modules that need `make book` first or grade submissions: every test in them is slow.
+#: Elsewhere a test that needs the built site or executes a notebook carries
+#: ``@pytest.mark.slow`` itself. `make test-fast` (``-m "not slow"``) leaves them out.
 SLOW_MODULES = {
-    "test_site.py",
     "test_browser.py",
     "test_pdf.py",
-    "test_notebooks.py",
     "test_grading.py",
 }
 
@@ -30,3 +35,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def root() -> Path:
     """The repository's top folder."""
     return ROOT
+
+
+@contextlib.contextmanager
+def raises_naming(kind: type[BaseException], *names: object) -> Iterator[pytest.ExceptionInfo]:
+    """``pytest.raises(kind)``, and its message must name each of ``names``.
+
+    What a clear error must carry -- the argument, the value it got, the path, the allowed
+    choices -- not its sentence: each of ``names`` (``str()`` of it) must appear in the message
+    as a whole word, not inside a longer name or number (``"1"`` is not found in ``"10"``).
+    """
+    with pytest.raises(kind) as info:
+        yield info
+    message = str(info.value)
+    missing = [
+        str(name)
+        for name in names
+        if not re.search(rf"(?<![\w.]){re.escape(str(name))}(?![\w])", message)
+    ]
+    assert not missing, f"the {kind.__name__} message does not name {missing}: {message!r}"

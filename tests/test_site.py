@@ -1,17 +1,27 @@
 """The built site (`make book` -> _build/html): a page per chapter with Colab and Binder launch
 links to that chapter's notebook, the API reference, and the one repository URL of
-_config.yml used everywhere (README badges, the notebooks' Colab install cells)."""
+_config.yml used everywhere (README badges, the notebooks' Colab install cells).
+
+The tests that read the built pages are marked slow (`make book` first); those that read the
+sources of the site (``_toc.yml``, ``book/api.md``, the README, the notebooks) are not.
+"""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
+import pkgutil
+import posixpath
 import re
 from urllib.parse import urlparse
 
 import _site_helpers as site
 import pytest
 
+import scratchlib
+from book.tools import config
+from exercises.tools import launch
 from scratchlib import trainer
 
 CHAPTERS = site.chapters()
@@ -23,6 +33,7 @@ UPSTREAM_REPOS = {
 }
 
 
+@pytest.mark.slow
 def test_site_is_built():
     site_dir = site.require_site()
     assert (site_dir / "book" / "api.html").is_file()
@@ -36,6 +47,7 @@ def test_toc_lists_every_chapter_notebook_and_only_those():
     assert on_disk <= set(CHAPTERS), f"notebooks not in _toc.yml: {sorted(on_disk - set(CHAPTERS))}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_page_launches_its_notebook_on_colab_and_binder(chapter):
     page = site.page_path(chapter)
@@ -69,6 +81,7 @@ def _described(dom: site.Element, object_id: str) -> site.Element:
     pytest.fail(f"the API page does not document {object_id}")
 
 
+@pytest.mark.slow
 def test_api_page_documents_the_library_from_its_docstrings():
     page = site.require_site() / "book" / "api.html"
     dom = site.parse_html(page.read_text(encoding="utf-8"))
@@ -86,6 +99,72 @@ def test_api_page_documents_the_library_from_its_docstrings():
     assert "scratchlib.network.TwoLayerNet.gradient" in methods
 
 
+#: The library's modules (a package such as ``scratchlib.data`` counts as one).
+MODULES = sorted(m.name for m in pkgutil.iter_modules(scratchlib.__path__) if m.name[0] != "_")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_is_on_the_api_page_and_in_the_package_docstring(module):
+    api = (site.ROOT / "book" / "api.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\.\. automodule:: scratchlib\.{module}$", api, re.M), (
+        f"book/api.md has no section for scratchlib.{module}: add one like the others "
+        f"(CONTRIBUTING.md, 'Add a module')"
+    )
+    assert f":mod:`scratchlib.{module}`" in scratchlib.__doc__, (
+        f"scratchlib/__init__.py: the package docstring does not list scratchlib.{module}"
+    )
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_public_functions_and_classes_are_listed_in_all(module):
+    """The API page documents a module's ``__all__``: a public name left out is undocumented."""
+    mod = importlib.import_module(f"scratchlib.{module}")
+    public = {
+        name
+        for name, obj in vars(mod).items()
+        if name[0] != "_"
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == mod.__name__
+    }
+    unlisted = sorted(public - set(getattr(mod, "__all__", ())))
+    assert not unlisted, (
+        f"scratchlib.{module} defines {unlisted} outside its __all__: list each one (the API "
+        "page then documents it) or rename it with a leading underscore"
+    )
+
+
+def test_readme_chapter_table_lists_every_chapter_in_order():
+    readme = (site.ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\|.*\]\((notebooks/\d\d_\w+)\.ipynb\)", readme, re.M)
+    assert tuple(rows) == CHAPTERS, (
+        f"README.md's chapter table lists {rows}; _toc.yml's chapters are {list(CHAPTERS)}: "
+        "one row per chapter, in the same order"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_site_links_to_its_own_pages_are_relative(chapter):
+    """The chapters link to the published book (``make launch-cells``); the site, relatively."""
+    site.require_site()
+    book = config.book_url(site.book_config())
+    dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
+    hrefs = [a.attrs.get("href", "") for a in dom.find_all("a")]
+    assert not [h for h in hrefs if h.startswith(book)], f"{chapter}: absolute links to the book"
+    linked = [
+        target
+        for cell in site.notebook(chapter)["cells"]
+        if cell["cell_type"] == "markdown"
+        for target, _title in launch._LINK.findall("".join(cell["source"]))
+        if target.startswith(book)
+    ]
+    for target in linked:
+        page = target.removeprefix(book).split("#")[0]
+        relative = posixpath.relpath(page, posixpath.dirname(chapter))
+        assert any(h.split("#")[0] == relative for h in hrefs), f"{chapter}: no link {relative}"
+        assert (site.require_site() / page).is_file()
+
+
 def _urls(text: str) -> list[str]:
     return re.findall(r"https?://[^\s)\]\"'<>]+", text)
 
@@ -95,6 +174,7 @@ def test_readme_links_use_the_configured_repository():
     assert readme.is_file(), "README.md is missing"
     repo = site.repository()
     own = f"{repo.owner}/{repo.name}"
+    book = config.book_url(site.book_config())
     kinds = set()
     for url in _urls(readme.read_text(encoding="utf-8")):
         parsed = urlparse(url)
@@ -116,10 +196,10 @@ def test_readme_links_use_the_configured_repository():
             assert slug == own or slug in UPSTREAM_REPOS, f"{url}: not {repo.url}"
             if slug == own:
                 kinds.add("github")
-        elif host.endswith(".github.io"):
-            assert host == f"{repo.owner.lower()}.github.io", url
-            assert path.strip("/").split("/")[0] == repo.name, url
+        elif url.startswith(book):
             kinds.add("site")
+        elif host.endswith(".github.io"):
+            pytest.fail(f"{url}: not the published book, {book} (html.baseurl)")
         elif repo.name in url:
             pytest.fail(f"{url} names the repository on an unexpected host")
     assert {"colab", "binder"} <= kinds, f"README lacks Colab/Binder launch badges: {kinds}"
@@ -154,6 +234,7 @@ def test_colab_install_cell_pins_the_launch_ref(chapter):
 WIDGET_JS = re.compile(r"require\.js|require\.min\.js|@jupyter-widgets|embed-amd|html-manager")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_page_loads_no_widget_javascript(chapter):
     # widgets cannot run without a kernel: no widget manager from a CDN (see _config.yml)
@@ -168,6 +249,7 @@ PROGRESS_OR_WIDGET_REPR = re.compile(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_outputs_show_no_progress_bar_or_widget_repr_text(chapter):
     dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
@@ -195,6 +277,7 @@ def _widget_reprs(chapter: str) -> dict[str, str]:
     return reprs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_interactive_figures_have_a_static_figure(chapter):
     """An `interact`/`interactive` figure is drawn only with a kernel: the page must show a
@@ -262,6 +345,7 @@ def _site_files(suffix: str) -> list:
     return sorted(site.require_site().rglob(f"*{suffix}"))
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_another_host():
     offenders = []
     pages = _site_files(".html")
@@ -289,6 +373,7 @@ def test_no_page_loads_anything_from_another_host():
     assert not offenders, "the site loads from other hosts:\n" + "\n".join(offenders)
 
 
+@pytest.mark.slow
 def test_mathjax_is_served_by_the_site():
     for chapter in CHAPTERS:
         dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
@@ -323,6 +408,7 @@ def _figure_count(chapter: str) -> int:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_chapter_figure_has_alt_text_that_says_what_it_shows(chapter):
     dom = site.parse_html(site.page_path(chapter).read_text(encoding="utf-8"))
