@@ -7,7 +7,9 @@ a batch (2-D), with one-hot or integer labels.
 
 The chapters use ``sigmoid``, ``sigmoid_grad``, ``softmax``, ``sum_squared_error`` and
 ``cross_entropy_error``; ``identity_function``, ``step_function``, ``relu``, ``relu_grad`` and
-``softmax_loss`` complete the book's ``common/functions.py``.
+``softmax_loss`` complete the book's ``common/functions.py``. ``label_indices`` and
+``mean_log_loss`` are the two steps of ``cross_entropy_error``, which ``TwoLayerNet`` calls
+one at a time (it needs the class indices for its gradient too).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ __all__ = [
     "sum_squared_error",
     "cross_entropy_error",
     "softmax_loss",
+    "label_indices",
+    "mean_log_loss",
 ]
 
 #: Added inside the log of ``cross_entropy_error`` so that ``log(0)`` never happens (the
@@ -191,6 +195,9 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
 def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np.intp]:
     """Turn labels, one-hot or integer, into a vector of class indices.
 
+    Used in: :func:`cross_entropy_error`, :meth:`~scratchlib.network.TwoLayerNet.accuracy` and
+    :meth:`~scratchlib.network.TwoLayerNet.loss_and_gradient` (both label forms).
+
     Parameters
     ----------
     t : array_like, shape (N, C) one-hot or (N,) integer class labels
@@ -266,6 +273,9 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
 
 def mean_log_loss(y: NDArray, idx: NDArray[np.intp]) -> float:
     """``mean(-log(y[i, idx[i]] + 1e-7))``: the cross-entropy once labels are indices.
+
+    Used in: :func:`cross_entropy_error`,
+    :meth:`~scratchlib.network.TwoLayerNet.loss_and_gradient`.
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from scratchlib.trainer import History
 
-__all__ = ["plot_accuracy", "plot_loss", "show_images"]
+__all__ = ["plot_accuracy", "plot_loss", "moving_average", "show_images"]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
@@ -55,6 +55,8 @@ def plot_accuracy(history: History, ax: Axes | None = None) -> Axes:
 def moving_average(values: ArrayLike, window: int) -> np.ndarray:
     """Mean of each run of ``window`` consecutive values ('valid' part only).
 
+    Used in: :func:`plot_loss` (the smoothed curve).
+
     Parameters
     ----------
     values : array_like, shape (n,)
@@ -63,6 +65,11 @@ def moving_average(values: ArrayLike, window: int) -> np.ndarray:
     Returns
     -------
     ndarray of float64, shape (max(n - window + 1, 0),)
+
+    Raises
+    ------
+    ValueError
+        When ``window`` is below 1.
     """
     values = np.asarray(values, dtype=np.float64)
     if window < 1:

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import raises_naming
 
 from benchmarks.book_ch04 import BookTwoLayerNet
 from scratchlib import TwoLayerNet
@@ -158,31 +159,25 @@ def test_no_warnings_for_extreme_inputs():
 def test_wrong_input_shape_names_expected_and_actual(shape):
     net = TwoLayerNet(6, 5, 3)
     x = np.zeros(shape)
-    with pytest.raises(ValueError, match=r"\(N, 6\) or \(6,\); got shape " + re_shape(shape)):
+    with raises_naming(ValueError, "x", "(N, 6)", "(6,)", str(shape)):
         net.predict(x)
-    with pytest.raises(ValueError, match=r"\(N, 6\)"):
+    with raises_naming(ValueError, "x", "(N, 6)", str(shape)):
         net.accuracy(x, np.zeros(len(x), dtype=int))
-
-
-def re_shape(shape):
-    return r"\(" + r", ".join(str(s) for s in shape) + (r",\)" if len(shape) == 1 else r"\)")
 
 
 def test_wrong_label_shape():
     net = TwoLayerNet(6, 5, 3)
     x = np.zeros((4, 6))
-    with pytest.raises(
-        ValueError, match=r"one-hot with shape \(4, 3\).*\(4,\); got shape \(4, 10\)"
-    ):
+    with raises_naming(ValueError, "(4, 3)", "(4,)", "(4, 10)"):
         net.gradient(x, np.zeros((4, 10)))
-    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+    with raises_naming(ValueError, "[0, 3)", "3"):
         net.loss_and_gradient(x, np.array([0, 1, 2, 3]))
 
 
 def test_bad_constructor_arguments():
-    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+    with raises_naming(ValueError, "hidden_size", "0"):
         TwoLayerNet(784, 0, 10)
-    with pytest.raises(TypeError, match="floating dtype"):
+    with raises_naming(TypeError, "dtype", "int32"):
         TwoLayerNet(784, 50, 10, dtype=np.int32)
 
 

@@ -4,6 +4,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import raises_naming
 
 import scratchlib
 from scratchlib import TwoLayerNet
@@ -205,23 +206,24 @@ def test_progress_bar(capsys):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "allowed"),
     [
-        ({"sampling": "random"}, "sampling must be 'replacement' or 'shuffle'"),
-        ({"gradient": "autograd"}, "gradient must be 'backprop' or 'numerical'"),
-        ({"batch_size": 0}, "batch_size must be >= 1"),
-        ({"iters_num": -1}, "iters_num must be >= 0"),
-        ({"eval_interval": 0}, "eval_interval must be >= 1"),
+        ({"sampling": "random"}, ["'replacement'", "'shuffle'"]),
+        ({"gradient": "autograd"}, ["'backprop'", "'numerical'"]),
+        ({"batch_size": 0}, ["1"]),
+        ({"iters_num": -1}, ["0"]),
+        ({"eval_interval": 0}, ["1"]),
     ],
 )
-def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_name_the_argument_the_value_and_what_is_allowed(kwargs, allowed):
+    ((name, value),) = kwargs.items()
+    with raises_naming(ValueError, name, repr(value), *allowed):
         scratchlib.train(TwoLayerNet(20, 8, 10), blobs(10, 1), blobs(10, 2), **kwargs)
 
 
-def test_mismatched_data():
+def test_mismatched_data_names_the_argument_and_the_counts():
     x, t = blobs(10, 1)
-    with pytest.raises(ValueError, match="train_data: x has 10 samples but t has 9 labels"):
+    with raises_naming(ValueError, "train_data", "10", "9"):
         scratchlib.train(TwoLayerNet(20, 8, 10), (x, t[:9]), (x, t))
-    with pytest.raises(TypeError, match=r"test_data must be a pair \(x, t\)"):
+    with raises_naming(TypeError, "test_data", "(x, t)"):
         scratchlib.train(TwoLayerNet(20, 8, 10), (x, t), x)
