@@ -1,0 +1,623 @@
+"""CONTRIBUTING.md's recipes, followed as a newcomer would: in a copy of the repository, step by
+step, running every command of each recipe's ``sh`` blocks exactly as the page writes it.
+
+For a step a person does by hand (write a notebook, add a line to ``_toc.yml``) the test makes
+that edit in the copy, as the step says (the snippets it relies on are read from the step's
+text: a step that stops saying them fails here); for a command it runs the page's own text,
+with an example name in place of ``<chapter>`` or ``<module>``. The steps must be the
+recipe's, in its order: a recipe that gains, loses or renames a step fails here until this file
+follows it. Each recipe ends in the checks ``make test`` runs for that kind of change, so when
+a recipe and the code disagree, a test here fails. The function and module recipes are also
+followed once with a step left out, to show that their checks catch what that step is for.
+
+The copy holds the repository's files as they are in the working tree (``git ls-files``:
+tracked and new, not ignored) in a temporary folder, and the checkout's ``.venv``: the recipes
+start after ``make setup``. Every command runs with ``PYTHONPATH`` at the copy, so that the
+tools, the tests and the notebooks' kernels import the copy's library, not the checkout's.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import scratchlib
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+#: A numbered step of a recipe: ``3. **Title.** text``.
+STEP = re.compile(r"^(\d+)\. \*\*(.+?)\.\*\*", re.M)
+#: A command block inside a step (indented under the list item).
+COMMANDS = re.compile(r"^( *)```sh\n(.*?)^\1```", re.M | re.S)
+#: What is left of a placeholder after the example names are put in.
+PLACEHOLDER = re.compile(r"<[a-z_]+>")
+
+
+class RecipeFailed(AssertionError):
+    """A command of a recipe failed in the copy; the message names the step and the command."""
+
+
+@dataclass(frozen=True)
+class Step:
+    recipe: str
+    number: int
+    title: str
+    text: str
+    commands: tuple[str, ...]
+
+    def where(self) -> str:
+        return f"CONTRIBUTING.md, {self.recipe!r}, step {self.number} ({self.title})"
+
+    def says(self, snippet: str) -> str:
+        """``snippet``, which the step's text must contain (what the test's edit relies on)."""
+        assert snippet in self.text, (
+            f"{self.where()} no longer says {snippet!r}: make tests/test_recipes.py follow "
+            "the step as it is written now"
+        )
+        return snippet
+
+
+def recipe(title: str) -> list[Step]:
+    """The numbered steps of the section ``## <title>`` of CONTRIBUTING.md."""
+    sections = re.split(r"^## ", CONTRIBUTING.read_text(encoding="utf-8"), flags=re.M)
+    bodies = [s for s in sections if s.startswith(title + "\n")]
+    assert len(bodies) == 1, f"CONTRIBUTING.md has no section '## {title}'"
+    starts = list(STEP.finditer(bodies[0]))
+    steps = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(bodies[0])
+        text = bodies[0][start.start() : end]
+        commands = tuple(textwrap.dedent(m[2]) for m in COMMANDS.finditer(text))
+        steps.append(Step(title, int(start[1]), start[2], text, commands))
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1)), (
+        f"CONTRIBUTING.md, {title!r}: steps numbered {[s.number for s in steps]}"
+    )
+    return steps
+
+
+@dataclass
+class Copy:
+    """A copy of the repository to follow a recipe in."""
+
+    root: Path
+    env: dict[str, str]
+    outputs: list[str] = field(default_factory=list)
+
+    def run(self, step: Step, block: str, names: dict[str, str]) -> str:
+        for placeholder, name in names.items():
+            block = block.replace(placeholder, name)
+        assert not PLACEHOLDER.search(block), f"{step.where()}: unknown placeholder in {block!r}"
+        start = time.monotonic()
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        output = result.stdout + result.stderr
+        print(f"step {step.number}, {time.monotonic() - start:.1f} s: {block.strip()}")
+        if result.returncode != 0:
+            raise RecipeFailed(
+                f"{step.where()}: exit {result.returncode} from\n{block}\n{output[-6000:]}"
+            )
+        self.outputs.append(output)
+        return output
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Copy:
+    venv = ROOT / ".venv"
+    if not (venv / ".installed").is_file():
+        pytest.fail(f"{venv} is not set up: run `make setup` first (the recipes start there)")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    root = tmp_path / "repository"
+    for name in filter(None, listed.split("\0")):
+        source, target = ROOT / name, root / name
+        if not source.is_file():
+            continue  # deleted in the working tree
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    (root / ".venv").symlink_to(venv)
+    # The copy's files must not look newer than the setup, or `make` would re-install the
+    # library into the checkout's .venv from the copy.
+    installed = (venv / ".installed").stat().st_mtime
+    for name in ("pyproject.toml", "requirements.lock"):
+        os.utime(root / name, (installed - 10, installed - 10))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "MAKE", "MFLAGS", "PYTHON"))
+    }
+    env["PYTHONPATH"] = str(root)
+    where = subprocess.run(
+        [
+            str(root / ".venv" / "bin" / "python"),
+            "-c",
+            "import scratchlib; print(scratchlib.__file__)",
+        ],
+        cwd=tmp_path,  # not the copy: a kernel runs in notebooks/, a tool anywhere
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(root), f"the copy imports the library from {where}"
+    return Copy(root, env)
+
+
+@dataclass(frozen=True)
+class Do:
+    """What the test does by hand for one step: before its commands, and after them."""
+
+    before: Callable[[Step], None] | None = None
+    after: Callable[[Step], None] | None = None
+
+
+def follow(copy: Copy, title: str, hands: dict[str, Do], names: dict[str, str], skip: str = ""):
+    """Follow the recipe ``title`` in ``copy``: for each step, its edit, then its commands."""
+    steps = recipe(title)
+    assert [s.title for s in steps] == list(hands), (
+        f"CONTRIBUTING.md, {title!r} has the steps {[s.title for s in steps]}; "
+        f"tests/test_recipes.py follows {list(hands)}: make them agree"
+    )
+    assert skip in ("", *hands), skip
+    for step in steps:
+        if step.title == skip:
+            continue
+        do = hands[step.title]
+        if do.before:
+            do.before(step)
+        for block in step.commands:
+            copy.run(step, block, names)
+        if do.after:
+            do.after(step)
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: expected {old!r} once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- a chapter
+
+
+class Chapter:
+    """The chapter a newcomer writes, cell by cell, in the copy."""
+
+    def __init__(self, copy: Copy) -> None:
+        numbers = [int(p.name[:2]) for p in (copy.root / "notebooks").glob("[0-9][0-9]_*.ipynb")]
+        self.number = max(numbers) + 1
+        self.name = f"{self.number:02d}_recipe_check"
+        self.path = copy.root / "notebooks" / f"{self.name}.ipynb"
+        self.copy = copy
+
+    def add(self, kind: str, source: str, metadata: dict | None = None) -> None:
+        nb = json.loads(self.path.read_text(encoding="utf-8"))
+        cell = {"cell_type": kind, "id": f"cell-{len(nb['cells'])}", "metadata": metadata or {}}
+        if kind == "code":
+            cell |= {"execution_count": None, "outputs": []}
+        nb["cells"].append(cell | {"source": source})
+        self.path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+
+    # the steps
+
+    def file(self, step: Step) -> None:
+        step.says("`notebooks/<chapter>.ipynb`")
+        step.says("no install cell")
+        nb = {
+            "cells": [],
+            "metadata": {  # what Jupyter writes for a new Python 3 notebook
+                "kernelspec": {
+                    "display_name": "Python 3 (ipykernel)",
+                    "language": "python",
+                    "name": "python3",
+                },
+                "language_info": {"name": "python"},
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        self.path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+        title, section = step.says("`# N. Title`"), step.says("`## N.k Title`")
+        n = str(self.number)
+        self.add("markdown", title.strip("`").replace("N", n) + ": written by the recipe\n")
+        self.add("markdown", section.strip("`").replace("N", n, 1).replace("k", "1", 1) + "\n")
+
+    def imports(self, step: Step) -> None:
+        step.says("`from scratchlib import ...`")
+        step.says("`from scratchlib.plot import ...`")
+        self.add(
+            "code",
+            "import numpy as np\n\nfrom scratchlib import sigmoid\nfrom scratchlib.plot import show_images",
+        )
+
+    def outputs_that_reproduce(self, step: Step) -> None:
+        step.says("`np.random.default_rng(seed)`")
+        self.add(
+            "code",
+            "rng = np.random.default_rng(0)\nx = rng.standard_normal(5)\nprint(np.round(sigmoid(x), 3))",
+        )
+
+    def figures(self, step: Step) -> None:
+        step.says('`{"mystnb": {"image": {"alt": "..."}}}`')
+        alt = "Three squares of random gray pixels side by side, one per random image."
+        self.add(
+            "code",
+            "fig = show_images(rng.random((3, 784)), ncols=3)",
+            {"mystnb": {"image": {"alt": alt}}},
+        )
+
+    def links(self, step: Step) -> None:
+        exercises = step.says("`[the exercises](../book/exercises.md)`").strip("`")
+        chapter = step.says("`[chapter 2](../notebooks/02_gradient.ipynb)`").strip("`")
+        self.add("markdown", f"Next: {exercises}, or back to {chapter}.\n")
+
+    def colab_cell_inserted(self, step: Step) -> None:
+        assert any(f"notebooks/{self.name}.ipynb" in o for o in self.copy.outputs[-1:]), (
+            f"{step.where()}: `make launch-cells` did not name the notebook it changed"
+        )
+        cells = json.loads(self.path.read_text(encoding="utf-8"))["cells"]
+        first_code = next(c for c in cells if c["cell_type"] == "code")
+        assert "google.colab" in "".join(first_code["source"]), step.where()
+
+    def toc_and_readme(self, step: Step) -> None:
+        entry = (
+            step.says("`- file: notebooks/<chapter>`").strip("`").replace("<chapter>", self.name)
+        )
+        toc = self.copy.root / "_toc.yml"
+        lines = toc.read_text(encoding="utf-8").splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if "- file: notebooks/" in line)
+        indent = lines[last][: lines[last].index("-")]
+        lines.insert(last + 1, f"{indent}{entry}\n")
+        toc.write_text("".join(lines), encoding="utf-8")
+        row = step.says(
+            "``| N | [`<chapter>`](notebooks/<chapter>.ipynb) | what the reader learns |``"
+        )
+        row = (
+            row.strip("`").strip().replace("<chapter>", self.name).replace("N", str(self.number), 1)
+        )
+        readme = self.copy.root / "README.md"
+        lines = readme.read_text(encoding="utf-8").splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if re.match(r"\|.*\(notebooks/\d\d_", line))
+        lines.insert(last + 1, row + "\n")
+        readme.write_text("".join(lines), encoding="utf-8")
+
+
+def _chapter_hands(chapter: Chapter) -> dict[str, Do]:
+    def says(*snippets: str) -> Do:
+        return Do(before=lambda step: [step.says(s) for s in snippets])
+
+    return {
+        "File": Do(before=chapter.file),
+        "Imports": Do(before=chapter.imports),
+        "Outputs that reproduce": Do(before=chapter.outputs_that_reproduce),
+        "Time budget": says("under a minute", "`tests/test_notebooks.py`"),
+        "Figures": Do(before=chapter.figures),
+        "Links": Do(before=chapter.links),
+        "Colab cell and links": Do(after=chapter.colab_cell_inserted),
+        "Table of contents and README": Do(before=chapter.toc_and_readme),
+        "Outputs": Do(),
+        "Check": Do(),
+    }
+
+
+@pytest.mark.slow
+def test_add_a_chapter(copy):
+    chapter = Chapter(copy)
+    follow(copy, "Add a chapter", _chapter_hands(chapter), {"<chapter>": chapter.name})
+    cells = json.loads(chapter.path.read_text(encoding="utf-8"))["cells"]
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "../book/" not in text and "book/exercises.html" in text  # made absolute for Colab
+
+
+# --------------------------------------------------------------------------- a function
+
+TANH = '''
+
+def tanh(x: ArrayLike) -> NDArray:
+    """Hyperbolic tangent, elementwise: ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``.
+
+    Used in: no chapter yet (``tanh(x / 2) == 2 * sigmoid(x) - 1``).
+
+    Parameters
+    ----------
+    x : array_like, any shape
+        Floating arrays keep their dtype (float32 stays float32); integers and booleans give
+        float64.
+
+    Returns
+    -------
+    ndarray, same shape as ``x``, values in ``[-1, 1]``
+    """
+    return np.tanh(_as_float(x))
+'''
+
+TANH_TEST = """
+
+def test_tanh_is_twice_the_sigmoid_of_twice_x_minus_one():
+    x = np.linspace(-20, 20, 81)
+    np.testing.assert_allclose(tanh(x), 2 * sigmoid(2 * x) - 1, rtol=1e-12, atol=1e-15)
+    assert tanh(np.zeros(3, dtype=np.float32)).dtype == np.float32
+    assert tanh(np.array([1, 0], dtype=np.int8)).dtype == np.float64
+    assert tanh(0.0) == 0.0
+"""
+
+
+def _add_to_import(path: Path, module: str, name: str) -> None:
+    """Add ``name`` to the parenthesised ``from <module> import (...)`` of ``path``, sorted."""
+    text = path.read_text(encoding="utf-8")
+    block = re.search(rf"^from {re.escape(module)} import \((.*?)\)", text, re.M | re.S)
+    assert block, f"{path.name}: no `from {module} import (...)`"
+    names = sorted({n.strip() for n in block[1].split(",") if n.strip()} | {name})
+    imports = "".join(f"    {n},\n" for n in names)
+    path.write_text(text[: block.start(1)] + "\n" + imports + text[block.end(1) :], "utf-8")
+
+
+def _function_hands(copy: Copy) -> dict[str, Do]:
+    functions = copy.root / "scratchlib" / "functions.py"
+    tests = copy.root / "tests" / "test_functions.py"
+
+    def write(step: Step) -> None:
+        step.says("module of its concept")
+        functions.write_text(functions.read_text(encoding="utf-8") + TANH, encoding="utf-8")
+
+    def list_it(step: Step) -> None:
+        step.says("`__all__`")
+        text = functions.read_text(encoding="utf-8")
+        listed = re.search(r"^__all__ = \[\n(.*?)^\]", text, re.M | re.S)
+        functions.write_text(
+            text[: listed.end(1)] + '    "tanh",\n' + text[listed.end(1) :], encoding="utf-8"
+        )
+
+    def test(step: Step) -> None:
+        step.says("`tests/test_<module>.py`")
+        _add_to_import(tests, "scratchlib.functions", "tanh")
+        tests.write_text(tests.read_text(encoding="utf-8") + TANH_TEST, encoding="utf-8")
+
+    return {
+        "Module": Do(before=write),
+        "Name": Do(before=list_it),
+        "Docstring": Do(before=lambda step: step.says('"Used in: chapter N, §N.k"')),
+        "Signature": Do(before=lambda step: step.says("float32 in")),
+        "Errors": Do(),  # tanh takes any array
+        "Threads": Do(before=lambda step: step.says("Elementwise functions need nothing")),
+        "Test": Do(before=test),
+        "Check": Do(),
+        "Speed": Do(),  # not on the training path
+    }
+
+
+@pytest.mark.slow
+def test_add_a_library_function(copy):
+    follow(copy, "Add a library function", _function_hands(copy), {"<module>": "functions"})
+
+
+@pytest.mark.slow
+def test_a_function_left_out_of_all_fails_the_checks(copy):
+    with pytest.raises(RecipeFailed) as failed:
+        follow(
+            copy,
+            "Add a library function",
+            _function_hands(copy),
+            {"<module>": "functions"},
+            skip="Name",
+        )
+    assert "step 8 (Check)" in str(failed.value) and "['tanh']" in str(failed.value)
+
+
+# --------------------------------------------------------------------------- a module
+
+SCHEDULES = '''"""Learning-rate schedules: the step size of SGD as a function of the iteration."""
+
+from __future__ import annotations
+
+__all__ = ["step_decay"]
+
+
+def step_decay(learning_rate: float, iteration: int, drop: float = 0.5, every: int = 1000) -> float:
+    """The learning rate at ``iteration``: ``learning_rate * drop ** (iteration // every)``.
+
+    Used in: no chapter yet.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The rate of the first ``every`` iterations.
+    iteration : int, >= 0
+    drop : float, default 0.5
+        The factor applied every ``every`` iterations.
+    every : int, >= 1, default 1000
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        When ``iteration`` is negative or ``every`` is below 1.
+    """
+    if iteration < 0:
+        raise ValueError(f"step_decay: iteration must be >= 0, got {iteration}")
+    if every < 1:
+        raise ValueError(f"step_decay: every must be >= 1, got {every}")
+    return learning_rate * drop ** (iteration // every)
+'''
+
+SCHEDULES_TEST = '''"""scratchlib.schedules against its closed form."""
+
+import pytest
+from conftest import raises_naming
+
+from scratchlib.schedules import step_decay
+
+
+def test_step_decay_halves_every_thousand_iterations():
+    rates = [step_decay(0.1, i) for i in (0, 999, 1000, 2500)]
+    assert rates == pytest.approx([0.1, 0.1, 0.05, 0.025])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "value", "allowed"),
+    [({"iteration": -1}, "iteration", -1, 0), ({"iteration": 0, "every": 0}, "every", 0, 1)],
+)
+def test_bad_arguments_are_named(kwargs, name, value, allowed):
+    with raises_naming(ValueError, name, value, allowed):
+        step_decay(0.1, **kwargs)
+'''
+
+
+def _module_hands(copy: Copy) -> dict[str, Do]:
+    module = copy.root / "scratchlib" / "schedules.py"
+
+    def file(step: Step) -> None:
+        step.says("`scratchlib/<module>.py`")
+        step.says("`__all__`")
+        module.write_text(SCHEDULES, encoding="utf-8")
+
+    def module_map(step: Step) -> None:
+        step.says("its name in backticks, its concept, what it imports")
+        page = copy.root / "CONTRIBUTING.md"
+        row = "| `plot` |"
+        new = "| `schedules` | learning-rate schedules: `step_decay` | |\n" + row
+        _replace_once(page, row, new)
+
+    def docstring_and_api(step: Step) -> None:
+        line = step.says("``- :mod:`scratchlib.<module>` -- its concept``")
+        line = line.strip("`").strip().replace("<module>", "schedules")
+        line = line.replace("its concept", "learning-rate schedules")
+        init = copy.root / "scratchlib" / "__init__.py"
+        text = init.read_text(encoding="utf-8")
+        anchor = "- :mod:`scratchlib.plot`"
+        assert anchor in text, "scratchlib/__init__.py: the docstring does not list plot"
+        init.write_text(text.replace(anchor, line + "\n" + anchor, 1), encoding="utf-8")
+        directive = step.says("`.. automodule:: scratchlib.<module>`").strip("`")
+        api = copy.root / "book" / "api.md"
+        section = (
+            "\n## `scratchlib.schedules`: learning-rate schedules\n\n```{eval-rst}\n"
+            + directive.replace("<module>", "schedules")
+            + "\n   "
+            + step.says("`:members:`").strip("`")
+            + "\n```\n"
+        )
+        api.write_text(api.read_text(encoding="utf-8") + section, encoding="utf-8")
+
+    def functions(step: Step) -> None:
+        step.says("a new `tests/test_<module>.py`")
+        test = copy.root / "tests" / "test_schedules.py"
+        test.write_text(SCHEDULES_TEST, encoding="utf-8")
+
+    return {
+        "File": Do(before=file),
+        "Module map": Do(before=module_map),
+        "Package docstring and API page": Do(before=docstring_and_api),
+        "Functions": Do(before=functions),
+        "Check": Do(),
+    }
+
+
+@pytest.mark.slow
+def test_add_a_module(copy):
+    follow(copy, "Add a module", _module_hands(copy), {"<module>": "schedules"})
+
+
+@pytest.mark.slow
+def test_a_module_missing_from_the_api_page_fails_the_checks(copy):
+    with pytest.raises(RecipeFailed) as failed:
+        follow(
+            copy,
+            "Add a module",
+            _module_hands(copy),
+            {"<module>": "schedules"},
+            skip="Package docstring and API page",
+        )
+    assert "step 5 (Check)" in str(failed.value)
+    assert "book/api.md has no section for scratchlib.schedules" in str(failed.value)
+
+
+# --------------------------------------------------------------------------- the module map
+
+#: The library's modules (a package such as ``scratchlib/data/`` counts as one).
+MODULES = sorted(
+    p.stem if p.is_file() else p.name
+    for p in Path(scratchlib.__file__).parent.iterdir()
+    if p.name[0] not in "_." and (p.suffix == ".py" or (p / "__init__.py").is_file())
+)
+
+
+def module_map() -> dict[str, set[str]]:
+    """CONTRIBUTING.md's table of modules: name -> the modules it says it imports, in order."""
+    section = CONTRIBUTING.read_text(encoding="utf-8").split("## The library's modules", 1)[1]
+    rows = {}
+    for line in section.split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        name = cells[0].split("`")[1].removeprefix("scratchlib/").strip("/")
+        rows[name] = set(re.findall(r"`(\w+)`", cells[2]))
+    return rows
+
+
+def library_imports(module: str) -> set[str]:
+    """The other modules of scratchlib that ``module`` (file or package) imports."""
+    base = Path(scratchlib.__file__).parent
+    files = (
+        [base / f"{module}.py"]
+        if (base / f"{module}.py").is_file()
+        else [*sorted((base / module).rglob("*.py"))]
+    )
+    found = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                assert parts != ["scratchlib"], (
+                    f"{path.relative_to(base.parent)} imports scratchlib itself: import the "
+                    "module it needs (from scratchlib.functions import softmax)"
+                )
+                if parts[0] == "scratchlib" and parts[1] in MODULES:
+                    found.add(parts[1])
+    return found - {module}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_module_map_names_each_module_and_what_it_imports(module):
+    rows = module_map()
+    assert module in rows, (
+        f"CONTRIBUTING.md, 'The library's modules': no row for scratchlib.{module}"
+    )
+    imports = library_imports(module)
+    assert rows[module] == imports, (
+        f"CONTRIBUTING.md says scratchlib.{module} imports {sorted(rows[module])}; "
+        f"it imports {sorted(imports)}"
+    )
+    above = list(rows)[: list(rows).index(module)]
+    assert imports <= set(above), (
+        f"scratchlib.{module} imports {sorted(imports - set(above))}, which come after it in "
+        "CONTRIBUTING.md's table: a module builds only on those above it"
+    )
