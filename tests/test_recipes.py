@@ -213,13 +213,14 @@ class Chapter:
         self.path = copy.root / "notebooks" / f"{self.name}.ipynb"
         self.copy = copy
 
-    def add(self, kind: str, source: str, metadata: dict | None = None) -> None:
+    def add(self, kind: str, source: str, metadata: dict | None = None) -> str:
         nb = json.loads(self.path.read_text(encoding="utf-8"))
         cell = {"cell_type": kind, "id": f"cell-{len(nb['cells'])}", "metadata": metadata or {}}
         if kind == "code":
             cell |= {"execution_count": None, "outputs": []}
         nb["cells"].append(cell | {"source": source})
         self.path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+        return cell["id"]
 
     # the steps
 
@@ -255,9 +256,11 @@ class Chapter:
 
     def outputs_that_reproduce(self, step: Step) -> None:
         step.says("`np.random.default_rng(seed)`")
-        self.add(
+        self.draws = self.add(
             "code",
-            "rng = np.random.default_rng(0)\nx = rng.standard_normal(5)\nprint(np.round(sigmoid(x), 3))",
+            "rng = np.random.default_rng(0)\n"
+            "x = rng.standard_normal(5)\n"
+            'print(f"{x.size} draws:", np.round(sigmoid(x), 3))',
         )
 
     def figures(self, step: Step) -> None:
@@ -273,6 +276,22 @@ class Chapter:
         exercises = step.says("`[the exercises](../book/exercises.md)`").strip("`")
         chapter = step.says("`[chapter 2](../notebooks/02_gradient.ipynb)`").strip("`")
         self.add("markdown", f"Next: {exercises}, or back to {chapter}.\n")
+
+    def claims(self, step: Step) -> None:
+        step.says("`tests/claims/<chapter>.yml`")
+        step.says("at least one claim")
+        self.add("markdown", "The second code cell draws five numbers and prints their sigmoid.\n")
+        path = self.copy.root / "tests" / "claims" / f"{self.name}.yml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(
+            "claims:\n"
+            '  - sentence: "draws five numbers"\n'
+            '    number: "five"\n'
+            f"    cell: {self.draws}\n"
+            "    find: '^(\\d+) draws'\n"
+            "constants: {}\n",
+            encoding="utf-8",
+        )
 
     def colab_cell_inserted(self, step: Step) -> None:
         assert any(f"notebooks/{self.name}.ipynb" in o for o in self.copy.outputs[-1:]), (
@@ -316,6 +335,7 @@ def _chapter_hands(chapter: Chapter) -> dict[str, Do]:
         "Time budget": says("under a minute", "`tests/test_notebooks.py`"),
         "Figures": Do(before=chapter.figures),
         "Links": Do(before=chapter.links),
+        "Numbers and references": Do(before=chapter.claims),
         "Colab cell and links": Do(after=chapter.colab_cell_inserted),
         "Table of contents and README": Do(before=chapter.toc_and_readme),
         "Outputs": Do(),
