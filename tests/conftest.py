@@ -43,7 +43,8 @@ def raises_naming(kind: type[BaseException], *names: object) -> Iterator[pytest.
 
     What a clear error must carry -- the argument, the value it got, the path, the allowed
     choices -- not its sentence: each of ``names`` (``str()`` of it) must appear in the message
-    as a whole word, not inside a longer name or number (``"1"`` is not found in ``"10"``).
+    as a whole word, not inside a longer name, number or path (``"1"`` is not found in ``"10"``,
+    nor ``/a/b`` in ``/a/b/c``).
     """
     with pytest.raises(kind) as info:
         yield info
@@ -51,6 +52,6 @@ def raises_naming(kind: type[BaseException], *names: object) -> Iterator[pytest.
     missing = [
         str(name)
         for name in names
-        if not re.search(rf"(?<![\w.]){re.escape(str(name))}(?![\w])", message)
+        if not re.search(rf"(?<![\w.]){re.escape(str(name))}(?![\w/])", message)
     ]
     assert not missing, f"the {kind.__name__} message does not name {missing}: {message!r}"
