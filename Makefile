@@ -97,7 +97,7 @@ pdf: book
 test: lint book pdf
 	$(PY) -m pytest
 
-## test-fast: the library and data tests only, no notebooks, site or grading
+## test-fast: every test that needs neither the built book, nor a notebook run, nor grading
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
 
