@@ -178,7 +178,16 @@ def heading_findings(book: Book) -> list[tuple[str, str]]:
     once each, and no two headings of a page with the same title (they would share an
     anchor)."""
     findings = []
+    numbers = [c.number for c in prose.chapters()]
     for chapter in prose.chapters():
+        if numbers.count(chapter.number) > 1:
+            findings.append(
+                (
+                    f"{chapter.rel}: chapter number",
+                    f"{chapter.rel}: another notebook is also chapter {chapter.number}: one "
+                    "NN_ prefix per chapter",
+                )
+            )
         found = book.headings[chapter.number]
         titles = [h for h in found if h.level == 1]
         if len(titles) != 1 or titles[0].number != (chapter.number,):
