@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from scratchlib import data
+from scratchlib.data import loaders, registry
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -59,9 +60,7 @@ def median_time(fn: Callable[[], object], repeat: int, before: Callable[[], None
 
 def find_source() -> Path:
     """The folder holding the real Fashion-MNIST files (Debian package or a download)."""
-    paths = data._locate(
-        data._DATASETS["fashion-mnist"], None, True, None, data._sums("fashion-mnist")
-    )
+    paths = loaders.locate(registry.DATASETS["fashion-mnist"], None, True, None)
     return paths[FILES[0].removesuffix(".gz")].parent
 
 

@@ -27,6 +27,7 @@ import pytest
 
 import scratchlib
 from scratchlib import data
+from scratchlib.data import cli, idx, registry, verify, web
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -43,7 +44,7 @@ MNIST_TEST_DIR = next(
     ),
     Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist-test",
 )
-PACKAGE_DIR = Path(data.__file__).resolve().parent
+PACKAGE_DIR = Path(scratchlib.__file__).resolve().parent
 TIMEOUT = 0.5  # seconds, for the stalling mirror
 
 
@@ -185,10 +186,14 @@ def isolated(tmp_path, monkeypatch, arrays, blobs):
     monkeypatch.delenv("SCRATCHLIB_FASHION_MNIST_MIRRORS", raising=False)
     gz_sums = {name.removesuffix(".gz"): md5(blob) for name, blob in blobs.items()}
     for dataset in ("mnist", "fashion-mnist"):
-        monkeypatch.setitem(data.CONTENT_SHA256, dataset, content_sums(arrays))
-        monkeypatch.setitem(data.OFFICIAL_GZ_MD5, dataset, gz_sums)
-    spec = dataclasses.replace(data._DATASETS["fashion-mnist"], system_dirs=(tmp_path / "deb",))
-    monkeypatch.setitem(data._DATASETS, "fashion-mnist", spec)
+        patch_dataset(monkeypatch, dataset, content_sha256=content_sums(arrays), gz_md5=gz_sums)
+    patch_dataset(monkeypatch, "fashion-mnist", system_dirs=(tmp_path / "deb",))
+
+
+def patch_dataset(monkeypatch, name: str, **fields) -> None:
+    """Replace fields of a dataset's record (its checksums, its system folders) for one test."""
+    spec = dataclasses.replace(registry.DATASETS[name], **fields)
+    monkeypatch.setitem(registry.DATASETS, name, spec)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -317,7 +322,7 @@ def test_debian_folder_is_used(tmp_path, arrays):
 def test_image_and_label_counts_must_agree(tmp_path, monkeypatch, arrays):
     bad = dict(arrays)
     bad["train-labels-idx1-ubyte.gz"] = arrays["train-labels-idx1-ubyte.gz"][:59]
-    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", content_sums(bad))
+    patch_dataset(monkeypatch, "mnist", content_sha256=content_sums(bad))
     home = write_dataset(tmp_path / "mine", bad)
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
@@ -337,7 +342,7 @@ def test_image_and_label_counts_must_agree(tmp_path, monkeypatch, arrays):
 def test_wrong_shapes_are_rejected(tmp_path, monkeypatch, arrays, name, array, expected):
     """Even with checksums that accept them (a dataset of one's own), shapes are checked."""
     bad = {**arrays, name: array}
-    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", content_sums(bad))
+    patch_dataset(monkeypatch, "mnist", content_sha256=content_sums(bad))
     home = write_dataset(tmp_path / "mine", bad)
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
@@ -354,7 +359,7 @@ def test_local_file_with_other_content_is_rejected(tmp_path, arrays):
     path = home / "t10k-labels-idx1-ubyte.gz"
     assert message.startswith(f"{path}: not the published mnist t10k-labels-idx1-ubyte")
     assert sha256(idx_bytes(other)) in message
-    assert data.CONTENT_SHA256["mnist"]["t10k-labels-idx1-ubyte"] in message
+    assert registry.DATASETS["mnist"].content_sha256["t10k-labels-idx1-ubyte"] in message
     assert f"rm '{path}'" in message
 
 
@@ -378,16 +383,16 @@ def test_local_copy_verifies_whatever_its_compression(tmp_path, arrays, containe
 def test_official_gz_verifies_a_file_without_content_hash(tmp_path, monkeypatch, arrays):
     """MNIST's training images: only the publisher's .gz MD5 is known; a recompressed copy of
     that file cannot be verified and is refused with the MD5s."""
-    sums = dict(data.CONTENT_SHA256["mnist"])
+    sums = dict(registry.DATASETS["mnist"].content_sha256)
     sums["train-images-idx3-ubyte"] = None
-    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
+    patch_dataset(monkeypatch, "mnist", content_sha256=sums)
     home = write_dataset(tmp_path / "mine", arrays)
     data.load_mnist(data_home=home, download=False)  # the official bytes: verified
     path = home / "train-images-idx3-ubyte.gz"
     path.write_bytes(gzip.compress(idx_bytes(arrays[path.name]), compresslevel=1))
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
-    expected = data.OFFICIAL_GZ_MD5["mnist"]["train-images-idx3-ubyte"]
+    expected = registry.DATASETS["mnist"].gz_md5["train-images-idx3-ubyte"]
     assert str(path) in str(info.value)
     assert expected in str(info.value)
 
@@ -401,13 +406,12 @@ def test_verification_is_remembered(tmp_path, arrays, monkeypatch):
         raise AssertionError("verified again")
 
     with monkeypatch.context() as m:
-        m.setattr(data, "_read_idx_hashed", no_verifying)
-        m.setattr(data, "_md5", no_verifying)
+        m.setattr(idx, "read_idx_hashed", no_verifying)
+        m.setattr(verify, "md5", no_verifying)
         data.load_mnist(data_home=home, download=False)
     # new checksums (another release of the table) invalidate the memory
-    sums = {**data.CONTENT_SHA256["mnist"], "t10k-labels-idx1-ubyte": "0" * 64}
-    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
-    monkeypatch.setitem(data.OFFICIAL_GZ_MD5, "mnist", {})
+    sums = {**registry.DATASETS["mnist"].content_sha256, "t10k-labels-idx1-ubyte": "0" * 64}
+    patch_dataset(monkeypatch, "mnist", content_sha256=sums, gz_md5={})
     with pytest.raises(data.DatasetError, match="t10k-labels-idx1-ubyte"):
         data.load_mnist(data_home=home, download=False)
 
@@ -424,7 +428,7 @@ def test_offline_missing_lists_files_places_mirror_setting_and_apt(tmp_path, mon
         assert name in first
     assert "t10k-labels" not in first
     for name in FILES[:3]:  # where to fetch them by hand: the publisher's files
-        assert f"{data._DATASETS['fashion-mnist'].mirrors[0]}{name}" in message
+        assert f"{registry.DATASETS['fashion-mnist'].mirrors[0]}{name}" in message
     for place in (home / "fashion-mnist", home, tmp_path / "deb"):
         assert str(place) in message
     assert (
@@ -439,7 +443,7 @@ def test_offline_missing_lists_files_places_mirror_setting_and_apt(tmp_path, mon
 
 def _quiet(monkeypatch):
     """Plain progress lines instead of tqdm bars (which write to stderr)."""
-    monkeypatch.setattr(data, "_progress", lambda total, dest: data._PlainProgress(dest))
+    monkeypatch.setattr(web, "_progress", lambda total, dest: web._PlainProgress(dest))
 
 
 def test_download_falls_back_in_order_with_one_quiet_line_each(
@@ -576,7 +580,7 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypat
         def close(self):
             pass
 
-    monkeypatch.setattr(data, "_progress", lambda total, dest: Interrupting())
+    monkeypatch.setattr(web, "_progress", lambda total, dest: Interrupting())
     with pytest.raises(KeyboardInterrupt):
         data.load_mnist(mirrors=[f"{server.url}/good"])
     folder = tmp_path / "data" / "mnist"
@@ -584,9 +588,11 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypat
 
 
 _CHILD = """
-import hashlib, json, sys
+import dataclasses, hashlib, json, sys
 from scratchlib import data
-data.CONTENT_SHA256["mnist"] = json.loads(sys.argv[1])
+from scratchlib.data import registry
+spec = registry.DATASETS["mnist"]
+registry.DATASETS["mnist"] = dataclasses.replace(spec, content_sha256=json.loads(sys.argv[1]))
 (x, t), (xt, tt) = data.load_mnist(data_home=sys.argv[2], mirrors=[sys.argv[3]])
 print(hashlib.md5(x.tobytes() + t.tobytes() + xt.tobytes() + tt.tobytes()).hexdigest())
 """
@@ -643,7 +649,7 @@ def test_parsed_cache_is_used_and_results_are_private(tmp_path, arrays, monkeypa
     # A changed source file invalidates the parsed cache.
     new_labels = (arrays["train-labels-idx1-ubyte.gz"] + 1) % 10
     sums = content_sums({**arrays, "train-labels-idx1-ubyte.gz": new_labels})
-    monkeypatch.setitem(data.CONTENT_SHA256, "mnist", sums)
+    patch_dataset(monkeypatch, "mnist", content_sha256=sums)
     (home / FILES[1]).write_bytes(gz(new_labels))
     os.utime(home / FILES[1], ns=(1, 1))
     (_, t4), _ = data.load_mnist(data_home=home, download=False)
@@ -666,7 +672,7 @@ def test_corrupt_parsed_cache_is_rebuilt(tmp_path, arrays):
 
 def test_cli(tmp_path, arrays, capsys):
     home = write_dataset(tmp_path / "mine", arrays)
-    assert data.main(["mnist", "--data-home", str(home), "--offline"]) == 0  # fixture checksums
+    assert cli.main(["mnist", "--data-home", str(home), "--offline"]) == 0  # fixture checksums
     assert str(home) in capsys.readouterr().out
     assert list((home / "mnist").glob("parsed-*.npz"))  # verified and remembered
     empty = tmp_path / "empty"
@@ -694,8 +700,8 @@ def _need_mnist_test_dir() -> None:
     pytest.skip(message)
 
 
-#: the library's own checksums (the autouse fixture replaces them with the fixtures')
-REAL_MNIST_SUMS = (dict(data.CONTENT_SHA256["mnist"]), dict(data.OFFICIAL_GZ_MD5["mnist"]))
+#: the library's own record, with its checksums (the autouse fixture replaces it)
+REAL_MNIST = registry.DATASETS["mnist"]
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
@@ -729,15 +735,15 @@ def test_real_mnist_files_verify_by_content():
     """The recompressed real test files verify by their content (their .gz bytes are not the
     publisher's); the byte-identical training labels verify too."""
     _need_mnist_test_dir()
-    spec, sums = data._DATASETS["mnist"], REAL_MNIST_SUMS
+    spec = REAL_MNIST
     for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-labels-idx1-ubyte"):
         path = MNIST_TEST_DIR / f"{name}.gz"
-        content_sha = data._read_idx_hashed(path)[1]
-        assert data._content_problem(spec, name, path, content_sha, sums) == ""
+        content_sha = idx.read_idx_hashed(path)[1]
+        assert verify.content_problem(spec, name, path, content_sha) == ""
     path = MNIST_TEST_DIR / "t10k-images-idx3-ubyte.gz"
-    assert md5(path.read_bytes()) != sums[1]["t10k-images-idx3-ubyte"]  # recompressed
-    other = data._read_idx_hashed(MNIST_TEST_DIR / "t10k-labels-idx1-ubyte.gz")[1]
-    problem = data._content_problem(spec, "t10k-images-idx3-ubyte", path, other, sums)
+    assert md5(path.read_bytes()) != spec.gz_md5["t10k-images-idx3-ubyte"]  # recompressed
+    other = idx.read_idx_hashed(MNIST_TEST_DIR / "t10k-labels-idx1-ubyte.gz")[1]
+    problem = verify.content_problem(spec, "t10k-images-idx3-ubyte", path, other)
     assert problem.startswith("not the published mnist t10k-images-idx3-ubyte")
 
 
@@ -748,7 +754,7 @@ def _real_fashion_dir() -> Path | None:
     """Where the setup put Fashion-MNIST: the Debian folder, else the user's cache."""
     env = os.environ.get("SCRATCHLIB_DATA")
     xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    candidates = [data.DEBIAN_FASHION_MNIST_DIR, Path(xdg) / "scratchlib" / "fashion-mnist"]
+    candidates = [registry.DEBIAN_FASHION_MNIST_DIR, Path(xdg) / "scratchlib" / "fashion-mnist"]
     if env:
         candidates.insert(1, Path(env) / "fashion-mnist")
     return next((d for d in candidates if all((d / f).is_file() for f in FILES)), None)
@@ -804,21 +810,18 @@ def test_real_fashion_raw_and_one_hot(fashion):
     assert t1.sum(axis=0).tolist() == [6000.0] * 10
 
 
-REAL_FASHION_SUMS = (
-    dict(data.CONTENT_SHA256["fashion-mnist"]),
-    dict(data.OFFICIAL_GZ_MD5["fashion-mnist"]),
-)
+REAL_FASHION_MNIST = registry.DATASETS["fashion-mnist"]
 
 
 def test_real_fashion_verifies_by_content_not_container(fashion):
     """Debian's copies are recompressed (other .gz bytes than Zalando's): they verify."""
-    spec = data._DATASETS["fashion-mnist"]
+    spec = REAL_FASHION_MNIST
     recompressed = 0
     for name in FILES:
         base = name.removesuffix(".gz")
         path = REAL_FASHION / name
-        recompressed += md5(path.read_bytes()) != REAL_FASHION_SUMS[1][base]
-        content_sha = data._read_idx_hashed(path)[1]
-        assert data._content_problem(spec, base, path, content_sha, REAL_FASHION_SUMS) == ""
-    if REAL_FASHION == data.DEBIAN_FASHION_MNIST_DIR:
+        recompressed += md5(path.read_bytes()) != spec.gz_md5[base]
+        content_sha = idx.read_idx_hashed(path)[1]
+        assert verify.content_problem(spec, base, path, content_sha) == ""
+    if REAL_FASHION == registry.DEBIAN_FASHION_MNIST_DIR:
         assert recompressed == 4
