@@ -35,7 +35,7 @@ time.
 
 The package's modules, each importing only those above it in this list:
 
-- :mod:`scratchlib.data.registry` -- the datasets: files, mirrors, checksums, class names
+- :mod:`scratchlib.data.registry` -- the datasets: their files, mirrors and checksums
 - :mod:`scratchlib.data.errors` -- :class:`DatasetError` and the advice for a bad file
 - :mod:`scratchlib.data.locations` -- the data root and the folders searched
 - :mod:`scratchlib.data.idx` -- IDX parsing (:func:`read_idx`)
@@ -50,7 +50,6 @@ The package's modules, each importing only those above it in this list:
 from scratchlib.data.errors import DatasetError
 from scratchlib.data.idx import read_idx
 from scratchlib.data.loaders import load_fashion_mnist, load_mnist
-from scratchlib.data.registry import FASHION_MNIST_CLASSES
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
@@ -59,3 +58,19 @@ __all__ = [
     "load_mnist",
     "read_idx",
 ]
+
+# Defined here, not in a module of its own: no module of the package uses the class names, and
+# the API page takes a constant's docstring from the module that assigns it.
+FASHION_MNIST_CLASSES: tuple[str, ...] = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+"""The ten Fashion-MNIST class names, indexed by label 0..9."""

@@ -89,9 +89,9 @@ def load_mnist(
     """Load MNIST (handwritten digits), like the book's ``dataset.mnist.load_mnist``.
 
     The parameters, the result and the errors are those of :func:`load_fashion_mnist`: only the
-    dataset differs. Its files are looked for in ``data_home/mnist`` and ``data_home`` (no system
-    folder), its mirrors come from ``$SCRATCHLIB_MNIST_MIRRORS``, else two copies of the
-    publisher's files, and its labels are the digits 0..9.
+    dataset differs. Its folder under the data root is ``mnist``, it has no system folder, its
+    mirrors come from ``$SCRATCHLIB_MNIST_MIRRORS``, else two copies of the publisher's files,
+    and its labels are the digits 0..9.
 
     Used in: chapter 1, §1.1 (the one-line switch to the book's dataset).
 

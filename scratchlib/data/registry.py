@@ -12,21 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATASETS", "DEBIAN_FASHION_MNIST_DIR", "FASHION_MNIST_CLASSES", "FILES", "Dataset"]
-
-FASHION_MNIST_CLASSES: tuple[str, ...] = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
-"""The ten Fashion-MNIST class names, indexed by label 0..9."""
+__all__ = ["DATASETS", "DEBIAN_FASHION_MNIST_DIR", "FILES", "Dataset"]
 
 #: The four files of a dataset, by role; on mirrors they are ``<name>.gz``.
 FILES = {
