@@ -11,6 +11,7 @@ import dataclasses
 import gzip
 import hashlib
 import http.server
+import inspect
 import json
 import lzma
 import os
@@ -210,6 +211,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_public_names():
+    """The names the chapters import, the same objects from ``scratchlib`` and from
+    ``scratchlib.data``, and both loaders with the book's arguments and defaults."""
     assert set(data.__all__) == {
         "load_mnist",
         "load_fashion_mnist",
@@ -218,10 +221,20 @@ def test_public_names():
         "read_idx",
     }
     for name in data.__all__:
-        assert getattr(data, name) is not None
+        assert getattr(scratchlib, name) is getattr(data, name), name
     assert len(data.FASHION_MNIST_CLASSES) == 10
     assert data.FASHION_MNIST_CLASSES[9] == "Ankle boot"
     assert issubclass(data.DatasetError, Exception)
+    book = {"normalize": True, "flatten": True, "one_hot_label": False}  # dataset.mnist.load_mnist
+    for loader in (data.load_mnist, data.load_fashion_mnist):
+        params = list(inspect.signature(loader).parameters.values())
+        assert {p.name: p.default for p in params[:3]} == book, loader.__name__
+        assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params[:3]), loader.__name__
+        assert [(p.name, p.kind) for p in params[3:]] == [
+            ("data_home", inspect.Parameter.KEYWORD_ONLY),
+            ("download", inspect.Parameter.KEYWORD_ONLY),
+            ("mirrors", inspect.Parameter.KEYWORD_ONLY),
+        ], loader.__name__
 
 
 @pytest.mark.parametrize("compressed", [True, False])
