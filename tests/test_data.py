@@ -11,6 +11,7 @@ import dataclasses
 import gzip
 import hashlib
 import http.server
+import importlib.util
 import inspect
 import json
 import lzma
@@ -108,6 +109,15 @@ def blobs(arrays) -> dict[str, bytes]:
 
 # --------------------------------------------------------------------------- local mirrors
 
+OTHER_CONTENT = np.zeros(4, np.uint8)  # what the "other" mirror serves for every file
+
+
+def corrupted(blob: bytes) -> bytes:
+    """What the "corrupt" mirror serves: one byte in the middle flipped."""
+    bad = bytearray(blob)
+    bad[len(bad) // 2] ^= 0xFF
+    return bytes(bad)
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     """``/<mode>/<file>``; mode is good, slow, missing, corrupt, other, truncated, stall,
@@ -124,11 +134,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             elif mode == "stall":
                 srv.release.wait(10 * TIMEOUT)  # never answers within the timeout
             elif mode == "corrupt":
-                bad = bytearray(body)
-                bad[len(bad) // 2] ^= 0xFF
-                self._send(bytes(bad))
+                self._send(corrupted(body))
             elif mode == "other":  # a valid file of other content
-                self._send(gz(np.zeros(len(srv.blobs), np.uint8)))
+                self._send(gz(OTHER_CONTENT))
             elif mode == "truncated":
                 self._send(body, length=len(body) + 1000)
             elif mode in ("recompressed", "xz", "raw"):
@@ -267,13 +275,13 @@ _GOOD = idx_bytes(np.arange(12, dtype=np.uint8).reshape(3, 4))
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "magic number"),
-        (b"\x00\x00\x08\x02\x00\x00\x00\x03", "cut short"),
-        (b"\x50\x4b\x03\x04" + _GOOD[4:], "magic number"),
-        (_GOOD[:-1], "truncated: got 11 of 12 bytes"),
-        (_GOOD + b"\x00", "found more bytes"),
-        (gzip.compress(_GOOD)[:-12], "cannot be read"),
-        (b"\x00\x00\x08\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", "header is corrupt"),
+        (b"", ["0x000008nn..0x00000Enn"]),  # the magic numbers of IDX
+        (b"\x00\x00\x08\x02\x00\x00\x00\x03", ["2 dimensions"]),
+        (b"\x50\x4b\x03\x04" + _GOOD[4:], ["0x000008nn..0x00000Enn", "504b0304"]),  # a zip
+        (_GOOD[:-1], ["11 of 12 bytes", "(3, 4)"]),
+        (_GOOD + b"\x00", ["12 bytes", "(3, 4)"]),
+        (gzip.compress(_GOOD)[:-12], []),  # the decompressor's own error, checked below
+        (b"\x00\x00\x08\x03" + b"\xff" * 12, ["(4294967295, 4294967295, 4294967295)"]),
     ],
     ids=["empty", "short-header", "zip", "truncated", "extra", "bad-gzip", "huge"],
 )
@@ -283,8 +291,13 @@ def test_read_idx_rejects_bad_files(tmp_path, content, expected):
     with pytest.raises(data.DatasetError) as info:
         data.read_idx(path)
     message = str(info.value)
-    assert str(path) in message
-    assert expected in message
+    assert info.value.path == path and message.startswith(f"{path}: ")
+    assert f"rm '{path}'" in message  # what to do
+    assert info.value.reason in message and str(path) not in info.value.reason
+    for fact in expected:
+        assert fact in info.value.reason
+    if info.value.__cause__ is not None:  # a file the decompressor refused: its words are kept
+        assert str(info.value.__cause__) in info.value.reason
 
 
 def test_read_idx_missing_file(tmp_path):
@@ -347,9 +360,13 @@ def test_image_and_label_counts_must_agree(tmp_path, monkeypatch, arrays):
 @pytest.mark.parametrize(
     ("name", "array", "expected"),
     [
-        ("train-labels-idx1-ubyte.gz", np.full(60, 10, dtype=np.uint8), "labels must be 0..9"),
-        ("t10k-images-idx3-ubyte.gz", np.zeros((20, 28, 27), np.uint8), "shape (N, 28, 28)"),
-        ("t10k-labels-idx1-ubyte.gz", np.zeros(20, np.int32), "expected uint8 labels"),
+        ("train-labels-idx1-ubyte.gz", np.full(60, 10, dtype=np.uint8), ["0..9", "found 10"]),
+        (
+            "t10k-images-idx3-ubyte.gz",
+            np.zeros((20, 28, 27), np.uint8),
+            ["(N, 28, 28)", "(20, 28, 27)"],
+        ),
+        ("t10k-labels-idx1-ubyte.gz", np.zeros(20, np.int32), ["uint8", "int32 (20,)"]),
     ],
 )
 def test_wrong_shapes_are_rejected(tmp_path, monkeypatch, arrays, name, array, expected):
@@ -359,8 +376,9 @@ def test_wrong_shapes_are_rejected(tmp_path, monkeypatch, arrays, name, array, e
     home = write_dataset(tmp_path / "mine", bad)
     with pytest.raises(data.DatasetError) as info:
         data.load_mnist(data_home=home, download=False)
-    assert expected in str(info.value)
-    assert str(home / name) in str(info.value)
+    assert info.value.path == home / name and str(info.value).startswith(f"{home / name}: ")
+    for fact in expected:  # what was expected, what was found
+        assert fact in info.value.reason
 
 
 def test_local_file_with_other_content_is_rejected(tmp_path, arrays):
@@ -370,7 +388,7 @@ def test_local_file_with_other_content_is_rejected(tmp_path, arrays):
         data.load_mnist(data_home=home, download=False)
     message = str(info.value)
     path = home / "t10k-labels-idx1-ubyte.gz"
-    assert message.startswith(f"{path}: not the published mnist t10k-labels-idx1-ubyte")
+    assert info.value.path == path and message.startswith(f"{path}: ")
     assert sha256(idx_bytes(other)) in message
     assert registry.DATASETS["mnist"].content_sha256["t10k-labels-idx1-ubyte"] in message
     assert f"rm '{path}'" in message
@@ -480,14 +498,21 @@ def test_download_falls_back_in_order_with_one_quiet_line_each(
     assert err == ""  # nothing red in a notebook
     lines = out.splitlines()
     assert str(folder) in lines[0]
-    fallbacks = [line for line in lines if line.endswith("; trying the next mirror")]
+    fallbacks = [line for line in lines if line.startswith(server.url)]  # one per failed URL
     assert len(fallbacks) == 4 * len(bad) - 3
     for name in FILES:
         mine = [line.split(": ", 1)[1] for line in fallbacks if f"/{name}: " in line]
         assert mine[0].startswith("HTTP 404")
-        assert mine[1].startswith(("cannot be read", "IDX header")), mine[1]  # bad gzip
-        assert mine[2].startswith("not the published mnist")
-        assert mine[3].startswith(f"truncated: got {len(blobs[name])} of {len(blobs[name]) + 1000}")
+        broken = tmp_path / "broken" / name  # the corrupt mirror's file, read here
+        broken.parent.mkdir(exist_ok=True)
+        broken.write_bytes(corrupted(blobs[name]))
+        with pytest.raises(data.DatasetError) as parsing:
+            data.read_idx(broken)
+        assert mine[1].startswith(parsing.value.reason)  # the parser's reason, without path
+        base = name.removesuffix(".gz")
+        assert sha256(idx_bytes(OTHER_CONTENT)) in mine[2]  # found, and expected:
+        assert registry.DATASETS["mnist"].content_sha256[base] in mine[2]
+        assert f"got {len(blobs[name])} of {len(blobs[name]) + 1000} bytes" in mine[3]
     (stall,) = [line for line in fallbacks if "/stall/" in line]
     assert f"{TIMEOUT:g} s" in stall and "SCRATCHLIB_READ_TIMEOUT" in stall
     assert sorted((p, p.stat().st_mtime_ns) for p in PACKAGE_DIR.rglob("*")) == package_before
@@ -495,11 +520,11 @@ def test_download_falls_back_in_order_with_one_quiet_line_each(
 
 
 @pytest.mark.parametrize("mode", ["recompressed", "xz", "raw"])
-def test_mirror_with_other_compression_verifies(tmp_path, server, arrays, mode, capsys):
+def test_mirror_with_other_compression_verifies(tmp_path, server, arrays, mode):
     (x, t), _ = data.load_mnist(normalize=False, mirrors=[f"{server.url}/{mode}"])
     np.testing.assert_array_equal(x.reshape(60, 28, 28), arrays["train-images-idx3-ubyte.gz"])
     np.testing.assert_array_equal(t, arrays["train-labels-idx1-ubyte.gz"])
-    assert "trying the next mirror" not in capsys.readouterr().out
+    assert sorted(name for _, name in server.log) == sorted(FILES)  # each from the first mirror
 
 
 def test_all_mirrors_fail(tmp_path, server, blobs):
@@ -582,14 +607,25 @@ def test_default_cache_is_xdg(tmp_path, server, monkeypatch):
     )
 
 
-def test_progress_names_the_destination(tmp_path, server, monkeypatch, capsys):
-    pytest.importorskip("tqdm")  # the test extra installs it; without it see _PlainProgress
+@pytest.mark.parametrize("with_tqdm", [True, False], ids=["tqdm", "no-tqdm"])
+def test_progress_names_the_destination(tmp_path, server, monkeypatch, capsys, blobs, with_tqdm):
+    """A tqdm bar per file, labelled with it; tqdm is optional: without it, one plain line per
+    file with its size, and nothing on stderr."""
+    if with_tqdm:
+        assert importlib.util.find_spec("tqdm"), "tqdm (the book extra) is missing: make setup"
+    else:
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # `from tqdm.auto import ...` fails
     monkeypatch.setenv("SCRATCHLIB_DATA", str(tmp_path / "dest"))
     data.load_mnist(mirrors=[f"{server.url}/good"])
     out, err = capsys.readouterr()
-    assert str(tmp_path / "dest" / "mnist") in out.splitlines()[0]
+    lines = out.splitlines()
+    assert str(tmp_path / "dest" / "mnist") in lines[0]
     for name in FILES:
-        assert f"mnist/{name}" in err  # tqdm's bar, labelled with the file
+        if with_tqdm:
+            assert f"mnist/{name}" in err  # tqdm's bar, labelled with the file
+        else:
+            assert f"mnist/{name}: {len(blobs[name]) / 1e6:.1f} MB" in lines
+    assert (err == "") is not with_tqdm
 
 
 def test_interrupted_download_leaves_no_partial_file(tmp_path, server, monkeypatch):
@@ -636,8 +672,8 @@ def test_two_processes_load_at_once(tmp_path, server, blobs, arrays):
     tt = arrays["t10k-labels-idx1-ubyte.gz"]
     expected = md5(x.tobytes() + t.tobytes() + xt.tobytes() + tt.tobytes())
     assert [out.splitlines()[-1] for out, _ in results] == [expected, expected]
-    assert sum(out.startswith("Downloading mnist into") for out, _ in results) == 1
     folder = home / "mnist"
+    assert [str(folder) in out for out, _ in results].count(True) == 1  # one says it downloads
     assert leftovers(folder) == []
     for name in FILES:
         assert md5((folder / name).read_bytes()) == md5(blobs[name])
@@ -657,7 +693,7 @@ def test_parsed_cache_is_used_and_results_are_private(tmp_path, arrays, monkeypa
         raise AssertionError(f"parsed {path} again")
 
     with monkeypatch.context() as m:
-        m.setattr(data, "read_idx", no_parsing)
+        m.setattr(idx, "read_idx_hashed", no_parsing)
         (x2, t2), _ = data.load_mnist(data_home=home, download=False)
         np.testing.assert_array_equal(x2, x1)
         x2[:] = 7.0
