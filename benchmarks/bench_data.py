@@ -4,9 +4,9 @@ Run with ``make bench`` (or ``python benchmarks/bench_data.py [--repeat N]``) on
 machine. "Cold" is a load with no parsed cache: the four ``.gz`` files are decompressed,
 validated and verified (SHA-256 of their content), and the parsed cache is written. "Warm" is a
 load that finds the parsed cache, which also remembers the verification: nothing is
-decompressed or hashed (target: < 0.1 s). "warm, uint8" is the same without the float
-conversion, i.e. only finding and reading the cache.
-The caches live in a temporary ``$SCRATCHLIB_DATA`` that is deleted afterwards, so the
+decompressed or hashed (target: under ``WARM_TARGET`` seconds, printed with the table).
+"warm, uint8" is the same without the float conversion, i.e. only finding and reading the
+cache. The caches live in a temporary ``$SCRATCHLIB_DATA`` that is deleted afterwards, so the
 user's cache is never touched. Times are medians over ``--repeat`` runs, in one process.
 """
 
@@ -25,6 +25,9 @@ import numpy as np
 
 from scratchlib import data
 from scratchlib.data import loaders, registry
+
+#: Seconds a warm load may take: the parsed cache is read, nothing decompressed or hashed.
+WARM_TARGET = 0.1
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -109,6 +112,7 @@ def main() -> None:
     for label, seconds in rows:
         print(f"{label:<50} {seconds:8.3f} {seconds / base:11.2f}x")
     print(f"cold / warm: {rows[1][1] / rows[2][1]:.1f}x")
+    print(f"target: warm < {WARM_TARGET:g} s: {'met' if rows[2][1] < WARM_TARGET else 'MISSED'}")
 
 
 if __name__ == "__main__":
