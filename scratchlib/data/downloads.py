@@ -96,18 +96,18 @@ def _download(
         url = mirror + filename
         try:
             web.fetch(url, dest, settings)
-            problem = _downloaded_problem(spec, base, dest)
-            if not problem:
-                return []
-            dest.unlink()
-            raise DatasetError(problem)
         except (OSError, DatasetError, http.client.HTTPException, ValueError) as exc:
             reason = web.describe(exc, settings)
             if web.host_failed(exc):
                 down.add(mirror)
-            failures.append(f"{url}: {reason}")
-            if i + 1 < len(live):
-                print(f"{url}: {reason}; trying the next mirror", flush=True)
+        else:
+            reason = _downloaded_problem(spec, base, dest)
+            if not reason:
+                return []
+            dest.unlink()
+        failures.append(f"{url}: {reason}")
+        if i + 1 < len(live):
+            print(f"{url}: {reason}; trying the next mirror", flush=True)
     failures += [
         f"{m}{filename}: not tried, the mirror failed before" for m in mirrors if m not in live
     ]

@@ -16,6 +16,7 @@ import lzma
 import os
 import zlib
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -58,7 +59,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     return read_idx_hashed(Path(path))[0]
 
 
-def open_decompressed(path: Path):
+def open_decompressed(path: Path) -> IO[bytes]:
     """Open ``path`` for reading its decompressed bytes, whatever the container."""
     with open(path, "rb") as raw:
         head = raw.read(6)
