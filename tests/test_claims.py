@@ -46,31 +46,6 @@ THIS_MACHINE = "the machine that ran this page"
 #: Durations in chapters and exercises that today's text states as facts, each with what is
 #: wrong. The owner rewrites the sentence and deletes the entry (its xfail test then fails).
 KNOWN_TIMINGS = {
-    "notebooks/02_gradient.ipynb nb02-28: 10 to 12 seconds": (
-        "issue 17, point 1: 'one call took 10 to 12 seconds' on 'the course's reference "
-        "machine'; the output above prints another time (163.2 s); state the ratio and the "
-        "count of forward passes, or quote the output as measured on the machine that ran "
-        "this page"
-    ),
-    "notebooks/02_gradient.ipynb nb02-28: 15 to 25 seconds": (
-        "issue 17, point 1: '15 to 25 seconds while it was busy': a duration of one machine"
-    ),
-    "notebooks/02_gradient.ipynb nb02-28: 100,000 to 120,000 seconds": (
-        "issue 17, point 1: '100,000 to 120,000 seconds' extrapolates the reference machine's time"
-    ),
-    "notebooks/02_gradient.ipynb nb02-28: 28 to 33 hours": (
-        "issue 17, point 1: '28 to 33 hours at best' contradicts the output above (453 hours)"
-    ),
-    "notebooks/02_gradient.ipynb nb02-28: 42 to 69 hours": (
-        "issue 17, point 1: '42 to 69 hours ... on a busy machine': a duration of one machine"
-    ),
-    "notebooks/02_gradient.ipynb nb02-28: two to three days": (
-        "issue 17, point 1: 'two to three days, on a busy machine': a duration of one machine"
-    ),
-    "notebooks/02_gradient.ipynb nb02-32: than a day": (
-        "issue 17, point 1: the summary says '10,000 training iterations would take more than "
-        "a day': a duration that depends on the machine; say what every machine shares"
-    ),
     "notebooks/03_update.ipynb nb03-s20: about a second": (
         "issue 17, point 1: 'Each retraining takes about a second' depends on the machine"
     ),

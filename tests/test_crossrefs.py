@@ -22,22 +22,6 @@ import pytest
 #: Findings of today's text, each with what is wrong. The chapter's owner fixes the text and
 #: deletes the entry (its xfail test fails as soon as the text is right).
 KNOWN_FINDINGS = {
-    "notebooks/02_gradient.ipynb nb02-23: section 2.6": (
-        "issue 17, point 3: chapter 2 ends at §2.5, but the text says 'section 2.6 finds where "
-        "it comes from'"
-    ),
-    "notebooks/02_gradient.ipynb nb02-23a: section 2.6": (
-        "issue 17, point 3: 'by backpropagation (section 2.6)': chapter 2 has no §2.6"
-    ),
-    "scratchlib/network.py TwoLayerNet: section 2.6": (
-        "issue 17, point 3: TwoLayerNet's docstring cites 'chapter 2, §2.6', which does not exist"
-    ),
-    "scratchlib/network.py TwoLayerNet.numerical_gradient: section 2.6": (
-        "issue 17, point 3: TwoLayerNet.numerical_gradient cites 'chapter 2, §2.6'"
-    ),
-    "scratchlib/network.py TwoLayerNet.gradient: section 2.6": (
-        "issue 17, point 3: TwoLayerNet.gradient cites 'chapter 2, §2.6'"
-    ),
     "notebooks/04_epoch_evaluation.ipynb: ## 4.5 twice": (
         "issue 17, point 2: the end of cell nb04-14 still holds the old heading '## 4.5 "
         "Over-fitting: what it would look like', then cell nb04-a17 has the new '## 4.5'"
