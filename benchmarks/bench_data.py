@@ -4,9 +4,9 @@ Run with ``make bench`` (or ``python benchmarks/bench_data.py [--repeat N]``) on
 machine. "Cold" is a load with no parsed cache: the four ``.gz`` files are decompressed,
 validated and verified (SHA-256 of their content), and the parsed cache is written. "Warm" is a
 load that finds the parsed cache, which also remembers the verification: nothing is
-decompressed or hashed (target: < 0.1 s). "warm, uint8" is the same without the float
-conversion, i.e. only finding and reading the cache.
-The caches live in a temporary ``$SCRATCHLIB_DATA`` that is deleted afterwards, so the
+decompressed or hashed (target: under ``WARM_TARGET`` seconds, printed with the table).
+"warm, uint8" is the same without the float conversion, i.e. only finding and reading the
+cache. The caches live in a temporary ``$SCRATCHLIB_DATA`` that is deleted afterwards, so the
 user's cache is never touched. Times are medians over ``--repeat`` runs, in one process.
 """
 
@@ -24,6 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from scratchlib import data
+from scratchlib.data import loaders, registry
+
+#: Seconds a warm load may take: the parsed cache is read, nothing decompressed or hashed.
+WARM_TARGET = 0.1
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -59,9 +63,7 @@ def median_time(fn: Callable[[], object], repeat: int, before: Callable[[], None
 
 def find_source() -> Path:
     """The folder holding the real Fashion-MNIST files (Debian package or a download)."""
-    paths = data._locate(
-        data._DATASETS["fashion-mnist"], None, True, None, data._sums("fashion-mnist")
-    )
+    paths = loaders.locate(registry.DATASETS["fashion-mnist"], None, True, None)
     return paths[FILES[0].removesuffix(".gz")].parent
 
 
@@ -110,6 +112,7 @@ def main() -> None:
     for label, seconds in rows:
         print(f"{label:<50} {seconds:8.3f} {seconds / base:11.2f}x")
     print(f"cold / warm: {rows[1][1] / rows[2][1]:.1f}x")
+    print(f"target: warm < {WARM_TARGET:g} s: {'met' if rows[2][1] < WARM_TARGET else 'MISSED'}")
 
 
 if __name__ == "__main__":

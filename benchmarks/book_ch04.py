@@ -1,6 +1,13 @@
 """The book's chapter-4 code, transcribed faithfully: ``common/functions.py`` (the parts
 ``TwoLayerNet`` uses), ``ch04/two_layer_net.py`` and the loop of ``ch04/train_neuralnet.py``.
 
+The source is the book's repository, https://github.com/oreilly-japan/deep-learning-from-scratch,
+as its master branch stands at commit 07b11618cdb5d5f78ad45464de0730efc07b0a4a (November
+2024). In ``two_layer_net.py``'s backward pass, ``dz1`` is the gradient with respect to ``z1``
+and ``da1`` the gradient with respect to ``a1``: the names of that file since commit 64bd16e
+(19 November 2016), which swapped the two. Copies made before it (early downloads, a
+translation of its comments) still have them the other way round.
+
 One copy, two uses: ``bench_train.py`` times the book's loop as its baseline, and
 ``tests/test_network.py`` checks ``scratchlib.TwoLayerNet.gradient`` against the book's
 ``gradient``. Only the names carry a ``book_`` / ``Book`` prefix, and the loop takes a seed.
@@ -70,10 +77,10 @@ class BookTwoLayerNet:
         dy = (y - t) / batch_num
         grads["W2"] = np.dot(z1.T, dy)
         grads["b2"] = np.sum(dy, axis=0)
-        da1 = np.dot(dy, W2.T)
-        dz1 = book_sigmoid_grad(a1) * da1
-        grads["W1"] = np.dot(x.T, dz1)
-        grads["b1"] = np.sum(dz1, axis=0)
+        dz1 = np.dot(dy, W2.T)
+        da1 = book_sigmoid_grad(a1) * dz1
+        grads["W1"] = np.dot(x.T, da1)
+        grads["b1"] = np.sum(da1, axis=0)
         return grads
 
 

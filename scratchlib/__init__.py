@@ -8,7 +8,10 @@ against an oracle and numerically stable. Modules:
 - :mod:`scratchlib.gradient` -- numerical differentiation and gradient descent
 - :mod:`scratchlib.network` -- ``TwoLayerNet``
 - :mod:`scratchlib.trainer` -- minibatch SGD with per-epoch evaluation (:func:`train`)
-- :mod:`scratchlib.data` -- MNIST and Fashion-MNIST
+- :mod:`scratchlib.data` -- MNIST and Fashion-MNIST (a package: registry, IDX parsing, locations,
+  verification, the parsed cache, downloads, the loaders)
+- :mod:`scratchlib.threads` -- one BLAS thread where threads cannot pay off
+  (``one_blas_thread``, used by the training path)
 - :mod:`scratchlib.files` -- writing a file all at once (downloads, caches, grades)
 - :mod:`scratchlib.plot` -- the book's figures; import it yourself
   (``from scratchlib.plot import plot_loss``): it loads matplotlib, the rest does not.

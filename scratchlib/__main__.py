@@ -1,9 +1,9 @@
 """``python -m scratchlib fashion-mnist``: download a dataset ahead of time (see
-:func:`scratchlib.data.main`)."""
+:func:`scratchlib.data.cli.main`)."""
 
 import sys
 
-from scratchlib.data import main
+from scratchlib.data.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,17 +45,17 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def _check_float_array(x: object, name: str = "x") -> NDArray[np.floating]:
+def _check_float_array(x: object) -> NDArray[np.floating]:
     if not isinstance(x, np.ndarray):
         raise TypeError(
-            f"numerical_gradient: {name} must be a numpy array of floats that f reads, "
-            f"got {type(x).__name__}; wrap it, e.g. np.array({name}, dtype=float)"
+            "numerical_gradient: x must be a numpy array of floats that f reads, "
+            f"got {type(x).__name__}; wrap it, e.g. np.array(x, dtype=float)"
         )
     if not np.issubdtype(x.dtype, np.floating):
         raise TypeError(
-            f"numerical_gradient: {name} has dtype {x.dtype}, but it must be floating point: "
-            f"x[i] + h with h = 1e-4 would be stored back as an integer and every difference "
-            f"would be wrong. Pass {name}.astype(float) instead."
+            f"numerical_gradient: x has dtype {x.dtype}, but it must be floating point: "
+            "x[i] + h with h = 1e-4 would be stored back as an integer and every difference "
+            "would be wrong. Pass x.astype(float) instead."
         )
     return x
 

@@ -31,9 +31,12 @@ class TwoLayerNet:
     ``numerical_gradient`` return dicts with the same keys. The forward pass names its steps
     as the book does: ``a1 = x @ W1 + b1``, ``z1 = sigmoid(a1)``, ``a2 = z1 @ W2 + b2``,
     ``y = softmax(a2)``.
+    The hidden layer's ``sigmoid`` is :func:`scratchlib.functions.sigmoid`, the book's formula
+    without its overflow warning (chapter 3, §3.3 shows what that warning can reveal).
 
-    Used in: chapter 2, §2.5 (numerical gradient) and §2.6 (backpropagation); chapter 3,
-    §3.1-3.2 (training by hand); chapter 4, §4.2 (the full run).
+    Used in: chapter 2, §2.5 (numerical gradient), §2.6 (backpropagation, derived) and §2.7
+    (the gradient check); chapter 3, §3.1-3.2 (training by hand); chapter 4, §4.2 (the full
+    run).
 
     Parameters
     ----------
@@ -129,7 +132,8 @@ class TwoLayerNet:
     def predict(self, x: ArrayLike) -> NDArray:
         """Class probabilities for a batch (or one sample): the book's forward pass.
 
-        Used in: chapter 4, §4.6 (how sure the network is of its wrong answers).
+        Used in: chapter 2, §2.7 (the probability of the correct class); chapter 4, §4.6 (how
+        sure the network is of its wrong answers).
 
         Parameters
         ----------
@@ -224,7 +228,7 @@ class TwoLayerNet:
         Two forward passes per parameter: 39,760 parameters for 784-50-10, so one call
         costs 79,520 forward passes. Use it to check :meth:`gradient`.
 
-        Used in: chapter 2, §2.5 (what it costs) and §2.6 (the gradient check).
+        Used in: chapter 2, §2.5 (what it costs) and §2.7 (the gradient check).
 
         Parameters
         ----------
@@ -247,10 +251,13 @@ class TwoLayerNet:
     def loss_and_gradient(self, x: ArrayLike, t: ArrayLike) -> tuple[float, dict[str, NDArray]]:
         """The loss and its gradient by backpropagation, from one forward pass.
 
-        The steps are the book's ``gradient`` (ch04 ``two_layer_net.py``, derived in
-        section 5.7), line for line; the loss comes from the same forward pass.
+        The steps are the book's ``gradient``, line for line and with its names (ch04
+        ``two_layer_net.py`` of the book's repository, as transcribed in
+        ``benchmarks/book_ch04.py``; the book builds it in its section 5.7); chapter 2, §2.6
+        derives each line with the chain rule. The loss comes from the same forward pass.
 
-        Used in: chapter 3, §3.2 (the training loop) and :func:`scratchlib.trainer.train`.
+        Used in: chapter 2, §2.6 (each line derived); chapter 3, §3.2 (the training loop) and
+        :func:`scratchlib.trainer.train`.
 
         Parameters
         ----------
@@ -278,15 +285,15 @@ class TwoLayerNet:
         y = softmax(a2)
         loss = mean_log_loss(y, labels)  # cross_entropy_error(y, t)
 
-        # backward (the book names dz1 "da1" and da1 "dz1"; here each is named by what it
-        # is the gradient of)
+        # backward, the book's lines and names: dy is dL/da2 (softmax and cross-entropy
+        # together), dz1 is dL/dz1, da1 is dL/da1 (chapter 2, §2.6, steps 1 to 5)
         grads = {}
-        dy = (y - t) / batch_num
-        grads["W2"] = z1.T @ dy
+        dy = (y - t) / batch_num  # step 1
+        grads["W2"] = z1.T @ dy  # step 2
         grads["b2"] = np.sum(dy, axis=0)
-        dz1 = dy @ W2.T
-        da1 = z1 * (1 - z1) * dz1  # sigmoid_grad(a1) * dz1, with the z1 = sigmoid(a1) above
-        grads["W1"] = x.T @ da1
+        dz1 = dy @ W2.T  # step 3
+        da1 = z1 * (1 - z1) * dz1  # step 4: sigmoid_grad(a1) * dz1, with z1 = sigmoid(a1)
+        grads["W1"] = x.T @ da1  # step 5
         grads["b1"] = np.sum(da1, axis=0)
 
         return loss, {key: grads[key] for key in self.params}  # W1, b1, W2, b2 as in params
@@ -294,7 +301,8 @@ class TwoLayerNet:
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
         """Gradient of ``loss(x, t)`` by backpropagation (the book's ``gradient``).
 
-        Used in: chapter 2, §2.6 (checked against the numerical gradient); chapter 3, §3.1.
+        Used in: chapter 2, §2.6 (timed) and §2.7 (checked against the numerical gradient);
+        chapter 3, §3.1.
 
         Parameters
         ----------

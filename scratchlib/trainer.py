@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
@@ -143,7 +143,6 @@ class History:
     test_acc: NDArray[np.float64]
     eval_interval: int
     iter_per_epoch: int
-    settings: dict = field(default_factory=dict)
 
     @property
     def epochs(self) -> NDArray[np.float64]:
@@ -300,12 +299,4 @@ def train(
         test_acc=np.array(test_acc, dtype=np.float64),
         eval_interval=eval_interval,
         iter_per_epoch=iter_per_epoch,
-        settings={
-            "iters_num": iters_num,
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
-            "sampling": sampling,
-            "gradient": gradient,
-            "seed": seed,
-        },
     )

@@ -49,7 +49,7 @@ from conftest import ROOT
 from filelock import FileLock
 from packaging.requirements import Requirement
 
-from scratchlib import data
+from scratchlib.data import idx, locations, registry
 
 pytestmark = pytest.mark.slow
 
@@ -174,17 +174,17 @@ def _recompressed_files() -> Path:
         if not (folder / "ready").is_file():
             source = _source_dir()
             folder.mkdir(parents=True, exist_ok=True)
-            for base in data._FILES.values():
-                content = data._open_decompressed(source / f"{base}.gz").read()
+            for base in registry.FILES.values():
+                content = idx.open_decompressed(source / f"{base}.gz").read()
                 (folder / f"{base}.gz").write_bytes(gzip.compress(content, 1, mtime=1))
             (folder / "ready").touch()
     return folder
 
 
 def _source_dir() -> Path:
-    candidates = [data.DEBIAN_FASHION_MNIST_DIR, data._cache_root() / "fashion-mnist"]
+    candidates = [registry.DEBIAN_FASHION_MNIST_DIR, locations.cache_root() / "fashion-mnist"]
     for folder in candidates:
-        if all((folder / f"{b}.gz").is_file() for b in data._FILES.values()):
+        if all((folder / f"{b}.gz").is_file() for b in registry.FILES.values()):
             return folder
     pytest.fail(f"Fashion-MNIST is in none of {candidates}: run `make setup`")
 
@@ -192,9 +192,9 @@ def _source_dir() -> Path:
 @pytest.fixture(scope="module")
 def mirror():
     folder = _recompressed_files()
-    for base in data._FILES.values():  # really other bytes than the published .gz files
+    for base in registry.FILES.values():  # really other bytes than the published .gz files
         blob = (folder / f"{base}.gz").read_bytes()
-        assert hashlib.md5(blob).hexdigest() != data.OFFICIAL_GZ_MD5["fashion-mnist"][base]
+        assert hashlib.md5(blob).hexdigest() != registry.DATASETS["fashion-mnist"].gz_md5[base]
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -334,7 +334,7 @@ def test_chapter_runs_alone_like_on_colab(chapter, student, mirror, tmp_path):
     # the data came from the mirror, recompressed, and verified into the empty home
     downloaded = home / ".cache" / "scratchlib" / "fashion-mnist"
     assert sorted(p.name for p in downloaded.glob("*.gz")) == sorted(
-        f"{b}.gz" for b in data._FILES.values()
+        f"{b}.gz" for b in registry.FILES.values()
     )
     assert list(downloaded.glob("parsed-*.npz")), "the verified arrays were not remembered"
 
