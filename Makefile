@@ -66,7 +66,7 @@ ifeq ($(IS_ROOT)$(HAS_APT),yesyes)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 else
-	@echo "Not root on Debian: install a chromium yourself for the browser test, and bubblewrap (bwrap) for make grade; the dataset is downloaded."
+	@echo "Not root on Debian: install chromium (browser test), poppler-utils and fonts-noto-cjk (PDF test) and bubblewrap (make grade) yourself, e.g. sudo apt-get install $(APT_PACKAGES); the dataset is downloaded."
 endif
 
 # The book serves MathJax itself (no CDN): the npm package pinned in package-lock.json, installed

@@ -148,10 +148,10 @@ def test_python_versions_agree():
 
 def test_runtime_dependencies_stay_small():
     """What a student's `pip install scratchlib` brings: numpy, matplotlib, threadpoolctl, and
-    at most the small well-kept helpers the team chose (downloads, file locks)."""
+    filelock (the download lock). No download library: STYLE.md says why (pooch)."""
     names = {parse_requirement(r)[0] for r in pyproject()["project"]["dependencies"]}
     assert {"numpy", "matplotlib", "threadpoolctl"} <= names
-    extra = names - {"numpy", "matplotlib", "threadpoolctl", "pooch", "filelock"}
+    extra = names - {"numpy", "matplotlib", "threadpoolctl", "filelock"}
     assert not extra, f"new runtime dependencies {sorted(extra)}: students install these"
 
 
