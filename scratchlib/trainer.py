@@ -24,6 +24,7 @@ from scratchlib.threads import one_blas_thread
 
 __all__ = [
     "History",
+    "Network",
     "sample_with_replacement",
     "shuffled_epochs",
     "sgd_update",
