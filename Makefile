@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FASHION_DIR := /usr/share/datasets/fashion-mnist
-APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils bubblewrap
+APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils bubblewrap fonts-noto-cjk
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
