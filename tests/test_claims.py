@@ -71,13 +71,6 @@ KNOWN_TIMINGS = {
         "issue 17, point 1: the summary says '10,000 training iterations would take more than "
         "a day': a duration that depends on the machine; say what every machine shares"
     ),
-    "notebooks/03_update.ipynb nb03-s20: about a second": (
-        "issue 17, point 1: 'Each retraining takes about a second' depends on the machine"
-    ),
-    "notebooks/04_epoch_evaluation.ipynb nb04-c24: a few seconds": (
-        "issue 17, point 1: the summary says the full run trains 'in a few seconds', a "
-        "duration that depends on the machine"
-    ),
     "exercises/masters/03_update.ipynb 03-35: ten seconds": (
         "issue 17, point 1: exercise 03 q4 repeats 'numerical gradients take about ten seconds "
         "per iteration'"

@@ -38,10 +38,6 @@ KNOWN_FINDINGS = {
     "scratchlib/network.py TwoLayerNet.gradient: section 2.6": (
         "issue 17, point 3: TwoLayerNet.gradient cites 'chapter 2, §2.6'"
     ),
-    "notebooks/04_epoch_evaluation.ipynb: ## 4.5 twice": (
-        "issue 17, point 2: the end of cell nb04-14 still holds the old heading '## 4.5 "
-        "Over-fitting: what it would look like', then cell nb04-a17 has the new '## 4.5'"
-    ),
 }
 
 
