@@ -580,13 +580,7 @@ def test_no_sentence_states_a_duration_of_one_machine(source):
     assert not unexpected, "\n".join(unexpected)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=finding))
-        for key, finding in KNOWN_TIMINGS.items()
-    ],
-)
+@pytest.mark.parametrize("key", prose.known(KNOWN_TIMINGS))
 def test_known_timing_is_still_there(key):
     """Fails (xfail) while the duration is in the text; passes, and so fails the suite
     (strict), once it is rewritten: then delete its entry from KNOWN_TIMINGS."""

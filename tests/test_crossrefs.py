@@ -288,13 +288,7 @@ def test_every_reference_and_heading_resolves(source):
     assert not unexpected, "\n".join(unexpected)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=finding))
-        for key, finding in KNOWN_FINDINGS.items()
-    ],
-)
+@pytest.mark.parametrize("key", prose.known(KNOWN_FINDINGS))
 def test_known_finding_is_still_there(key):
     """Fails (xfail) while the finding is in the text; passes, and so fails the suite
     (strict), once it is fixed: then delete its entry from KNOWN_FINDINGS."""
