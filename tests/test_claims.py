@@ -46,13 +46,6 @@ THIS_MACHINE = "the machine that ran this page"
 #: Durations in chapters and exercises that today's text states as facts, each with what is
 #: wrong. The owner rewrites the sentence and deletes the entry (its xfail test then fails).
 KNOWN_TIMINGS = {
-    "notebooks/03_update.ipynb nb03-s20: about a second": (
-        "issue 17, point 1: 'Each retraining takes about a second' depends on the machine"
-    ),
-    "notebooks/04_epoch_evaluation.ipynb nb04-c24: a few seconds": (
-        "issue 17, point 1: the summary says the full run trains 'in a few seconds', a "
-        "duration that depends on the machine"
-    ),
     "exercises/masters/03_update.ipynb 03-35: ten seconds": (
         "issue 17, point 1: exercise 03 q4 repeats 'numerical gradients take about ten seconds "
         "per iteration'"

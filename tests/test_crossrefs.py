@@ -21,12 +21,7 @@ import pytest
 
 #: Findings of today's text, each with what is wrong. The chapter's owner fixes the text and
 #: deletes the entry (its xfail test fails as soon as the text is right).
-KNOWN_FINDINGS = {
-    "notebooks/04_epoch_evaluation.ipynb: ## 4.5 twice": (
-        "issue 17, point 2: the end of cell nb04-14 still holds the old heading '## 4.5 "
-        "Over-fitting: what it would look like', then cell nb04-a17 has the new '## 4.5'"
-    ),
-}
+KNOWN_FINDINGS = {}
 
 
 @dataclass(frozen=True)
