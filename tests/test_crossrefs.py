@@ -4,11 +4,7 @@ and in order, and every "chapter N", "notebook N", "section N.k", "§N.k", "exer
 library docstring ("Used in: chapter N, §N.k") points at a heading, list item or question
 that exists. What counts as a reference, and which numbers are the book's (Saito's) and not
 the course's, is written in tests/_prose.py. Chapters are also read on Colab, which shows
-MyST roles and labels as raw text: their references are plain text, and no MyST markup.
-
-A finding that today's text still has is listed in ``KNOWN_FINDINGS`` with what is wrong;
-its own test is an ``xfail(strict=True)``: it passes (and so fails the suite) the moment the
-text is fixed, and then the entry is deleted."""
+MyST roles and labels as raw text: their references are plain text, and no MyST markup."""
 
 from __future__ import annotations
 
@@ -18,10 +14,6 @@ from functools import cache
 
 import _prose as prose
 import pytest
-
-#: Findings of today's text, each with what is wrong. The chapter's owner fixes the text and
-#: deletes the entry (its xfail test fails as soon as the text is right).
-KNOWN_FINDINGS = {}
 
 
 @dataclass(frozen=True)
@@ -267,15 +259,7 @@ def test_every_reference_and_heading_resolves(source):
         for key, message in all_findings().items()
         if key.startswith(source + " ") or key.startswith(source + ":")
     }
-    unexpected = [message for key, message in findings.items() if key not in KNOWN_FINDINGS]
-    assert not unexpected, "\n".join(unexpected)
-
-
-@pytest.mark.parametrize("key", prose.known(KNOWN_FINDINGS))
-def test_known_finding_is_still_there(key):
-    """Fails (xfail) while the finding is in the text; passes, and so fails the suite
-    (strict), once it is fixed: then delete its entry from KNOWN_FINDINGS."""
-    assert key not in all_findings(), all_findings().get(key)
+    assert not findings, "\n".join(findings.values())
 
 
 #: MyST markup that Colab shows as raw text: roles, labels, directives.
