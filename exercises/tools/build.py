@@ -70,10 +70,10 @@ def build(name: str, student_dir: Path = STUDENT, autograder_dir: Path = AUTOGRA
         raise SystemExit(f"no master notebook {master} (masters: {', '.join(master_names())})")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "dist"
-        # otter assign runs the public tests against the solution (run_tests: true) and fails if
-        # one does not pass (check_planted.py runs the hidden checks).
+        # --no-run-tests: check_planted.py (run next by `make assignments`, and by the tests)
+        # runs every public test and every check against the solution, in-process.
         proc = subprocess.run(
-            [sys.executable, "-m", "otter", "assign", str(master), str(out)],
+            [sys.executable, "-m", "otter", "assign", "--no-run-tests", str(master), str(out)],
             capture_output=True,
             text=True,
         )

@@ -22,8 +22,8 @@ The verdict (one JSON document per submission, ``OUT/verdicts/<stem>.json``)::
       "file": "ada.ipynb", "assignment": "01_minibatch",
       "sha256": "<of the submitted bytes>", "grading_key": "<of the master, checks, tools>",
       "status": "ok" | "error" | "timeout",
-      "problem": null | {"kind": "too-large" | "unreadable" | "timeout" | "crashed"
-                                 | "too-many-processes" | "no-data" | "sandbox",
+      "problem": null | {"kind": "too-large" | "unreadable" | "other-assignment" | "timeout"
+                                 | "crashed" | "too-many-processes" | "no-data" | "sandbox",
                          "question": "q3" | null, "cell": 12 | null,
                          "text": "<one plain sentence for the student: what and what to do>"},
       "questions": {
@@ -71,6 +71,7 @@ VERDICT_TOOLS = ("checks.py", "flags.py", "judge.py", "probe.py", "runner.py", "
 PROBLEM_KINDS = (
     "too-large",
     "unreadable",
+    "other-assignment",
     "timeout",
     "crashed",
     "too-many-processes",
@@ -237,7 +238,7 @@ def decode_outcome(node) -> Outcome:
         if tag == "value":
             return Outcome(decode(body))
         if tag == "raised" and type(body) is str:
-            return Outcome(why=f"your code raised {_name(body)}")
+            return Outcome(why=f"the call raised {_name(body)}")
         if tag == "missing" and type(body) is str:
             return Outcome(why=f"{_name(body)} is not defined")
         if tag == "timeout" and type(body) in (int, float):

@@ -54,6 +54,7 @@ class Cell:
 class Submission:
     cells: list[Cell]
     stripped_bytes: int  # the size of what was removed (saved outputs, attachments, metadata)
+    assignment: str | None = None  # the assignment otter's metadata names, if any
 
     @property
     def notebook(self) -> dict:
@@ -79,9 +80,13 @@ class Submission:
         }
 
     @property
+    def code_cells(self) -> list[str]:
+        """The submission's own code cells (generated cells left out), for the flags."""
+        return [c.source for c in self.cells if c.kind == "code" and not c.generated]
+
+    @property
     def code(self) -> str:
-        """The submission's own code (generated cells left out), for the flags."""
-        return "\n".join(c.source for c in self.cells if c.kind == "code" and not c.generated)
+        return "\n".join(self.code_cells)
 
     def question_of(self, number: int) -> str | None:
         """The question a cell belongs to: that of the next ``grader.check("qN")`` cell at or
@@ -157,7 +162,9 @@ def strip(data: bytes) -> Submission:
             cells.append(Cell(number, kind, source, generated))
     except ValueError as e:
         raise Unreadable("unreadable", not_a_notebook.format(why=str(e))) from None
-    submission = Submission(cells, 0)
+    otter = nb.get("metadata", {}).get("otter") if isinstance(nb.get("metadata"), dict) else None
+    name = otter.get("assignment_name") if isinstance(otter, dict) else None
+    submission = Submission(cells, 0, name if isinstance(name, str) else None)
     kept = len(json.dumps(submission.notebook).encode("utf-8"))
     submission.stripped_bytes = max(len(data) - kept, 0)
     return submission
