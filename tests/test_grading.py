@@ -36,6 +36,7 @@ import pytest
 import yaml
 
 from exercises.tools import (
+    ROOT,
     batch,
     build,
     check_planted,
@@ -47,8 +48,6 @@ from exercises.tools import (
     sandbox,
     submission,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 COMMITTED = ROOT / "exercises" / "student"
 NAMES = build.master_names()
