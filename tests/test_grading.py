@@ -533,7 +533,7 @@ def test_stripping_keeps_the_cells_and_nothing_else(monkeypatch):
     monkeypatch.setattr(submission, "MAX_BYTES", 1000)
     with pytest.raises(submission.Unreadable) as e:
         submission.strip(data)
-    assert e.value.kind == "too-large" and f"{len(data) / 2**20:.0f} MB" in e.value.text
+    assert e.value.kind == "too-large" and f"{len(data) / 10**6:.0f} MB" in e.value.text
     for broken in (b'{"cells": [', b"\xff\xfe", b'{"nbformat": 3, "cells": []}', b"[]"):
         with pytest.raises(submission.Unreadable) as e:
             submission.strip(broken)

@@ -31,9 +31,9 @@ def feedback_text(verdict: dict) -> str:
     problem = verdict.get("problem")
     if problem:
         lines += [problem["text"], ""]
-    if verdict.get("stripped_bytes", 0) >= 2**20:
+    if verdict.get("stripped_bytes", 0) >= 10**6:
         lines += [
-            f"(Your notebook held {verdict['stripped_bytes'] / 2**20:.0f} MB of saved outputs; "
+            f"(Your notebook held {verdict['stripped_bytes'] / 10**6:.0f} MB of saved outputs; "
             "they were removed before grading and never count.)",
             "",
         ]

@@ -39,7 +39,7 @@ class Unreadable(Exception):
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 2**10:.0f} kB"
+    return f"{n / 10**6:.0f} MB" if n >= 10**6 else f"{n / 10**3:.0f} kB"
 
 
 @dataclass
