@@ -66,7 +66,16 @@ from exercises.tools.probe import ARRAY_DTYPES, MAX_DEPTH, MAX_ITEMS, run_probes
 
 TOOLS = Path(__file__).resolve().parent
 #: The tools whose code decides a verdict (a change to one makes earlier verdicts stale).
-VERDICT_TOOLS = ("checks.py", "flags.py", "judge.py", "probe.py", "runner.py", "submission.py")
+VERDICT_TOOLS = (
+    "batch.py",
+    "checks.py",
+    "flags.py",
+    "judge.py",
+    "master.py",
+    "probe.py",
+    "runner.py",
+    "submission.py",
+)
 #: The verdict's problem kinds.
 PROBLEM_KINDS = (
     "too-large",
