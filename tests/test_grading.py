@@ -675,6 +675,22 @@ def test_every_submission_gets_exactly_its_points(batch_result):
     assert {"solution.ipynb", "wrong", "cheat", "attack", "hostile"} <= kinds
 
 
+def test_blank_answers_are_told_apart_from_wrong_ones(batch_result):
+    """A question whose answer cells are still as handed out is "not answered" (the feedback
+    says so instead of listing every check); a wrong answer is answered."""
+    verdicts = batch_result["verdicts"]
+
+    def answered(file: str) -> set[bool]:
+        questions = verdicts[file]["questions"].values()
+        return {q["answered"] for q in questions if not q["manual"]}
+
+    assert answered("empty.ipynb") == answered("cheat_doctest_patch.ipynb") == {False}
+    assert answered("solution.ipynb") == {True}
+    for file in verdicts:
+        if file.startswith("wrong_"):
+            assert answered(file) == {True}, file
+
+
 def test_the_issues_cheats_earn_nothing(batch_result):
     """The doctest patch, the pickle payload and the forged otter results, on blank answers."""
     for file in ("cheat_doctest_patch", "cheat_pickle_payload", "cheat_forge_otter"):

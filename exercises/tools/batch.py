@@ -333,6 +333,7 @@ def judge_run(
                 "kind": "too-many-processes",
                 "question": None,
                 "cell": run.cell,
+                "limit": sandbox.MAX_PROCESSES,
                 "text": f"your notebook started more than {sandbox.MAX_PROCESSES} processes at "
                 "once (a loop of os.fork or of subprocesses?); they were all stopped and nothing "
                 "was graded. Remove that code and hand the notebook in again.",
@@ -357,6 +358,7 @@ def judge_run(
                 "kind": "timeout",
                 "question": q,
                 "cell": cell,
+                "seconds": settings.timeout,
                 "text": f"your code ran for more than {settings.timeout:g} s {where} and was "
                 "stopped; questions not graded by then get 0. Look for a loop that never ends "
                 "or a computation far larger than the question needs.",
@@ -485,11 +487,15 @@ def grade(
             raise UsageError(str(e)) from None
     handed_out = student_dir / assignment_name / f"{assignment_name}.ipynb"
     answers = {name for p in assignment.probes for name in p["params"]}
-    library = (
-        flags_.CourseLibrary.of(handed_out, assignment.master.code, answers)
-        if handed_out.is_file()
-        else None
-    )
+    library, handed_cells = None, set()
+    if handed_out.is_file():
+        library = flags_.CourseLibrary.of(handed_out, assignment.master.code, answers)
+        handed_cells = set(submission.strip(handed_out.read_bytes()).code_cells)
+    params = {p["name"]: set(p["params"]) for p in assignment.probes}
+    names = {
+        q: {n for c in assignment.checks if c.question == q for n in params[c.probe_name]}
+        for q in assignment.master.graded
+    }
     key = hashlib.sha256(
         f"{assignment.key} {settings.key()} {settings.sandboxed}".encode()
     ).hexdigest()
@@ -545,7 +551,10 @@ def grade(
         try:
             sub = submission.strip(data)
         except submission.Unreadable as e:
-            finish(make(path.name, sha, status="error", problem=_problem(e.kind, e.text)))
+            problem = _problem(e.kind, e.text)
+            if e.kind == "too-large":
+                problem.update(size=len(data), limit=submission.MAX_BYTES)
+            finish(make(path.name, sha, status="error", problem=problem))
             continue
         if sub.assignment not in (None, assignment_name):
             text = (
@@ -584,6 +593,7 @@ def grade(
             sha,
             **judged,
             answers=sub.answers(manual),
+            answered=sub.answered(handed_cells, names) if handed_cells else None,
             flags=flags,
             stripped_bytes=sub.stripped_bytes,
         )

@@ -25,9 +25,12 @@ The verdict (one JSON document per submission, ``OUT/verdicts/<stem>.json``)::
       "problem": null | {"kind": "too-large" | "unreadable" | "other-assignment" | "timeout"
                                  | "crashed" | "too-many-processes" | "no-data" | "sandbox",
                          "question": "q3" | null, "cell": 12 | null,
-                         "text": "<one plain sentence for the student: what and what to do>"},
+                         "text": "<one plain sentence for the student: what and what to do>",
+                         "seconds": 300 (timeout), "size": bytes and "limit": bytes
+                         (too-large), "limit": processes (too-many-processes)},
       "questions": {
         "q1": {"points": 3.0, "max": 3.0, "manual": false,
+               "answered": true,   (false: every cell of the answer is as handed out)
                "checks": [{"name": "integer labels", "passed": false,
                            "message": "<what was expected, and a hint>",
                            "why": null | "<what the probe met: 'raised IndexError',
@@ -370,6 +373,7 @@ def verdict(
     results: dict[str, Outcome] | None = None,
     cell_errors: list[dict] | None = None,
     answers: dict[str, str] | None = None,
+    answered: dict[str, bool] | None = None,
     flags: list[str] | None = None,
     stripped_bytes: int = 0,
     sandboxed: bool = True,
@@ -377,7 +381,8 @@ def verdict(
     """The verdict of one submission (see the module docstring).
 
     results: the decoded probe results, or None when the submission never reached its probes
-    (every check list is then empty and every score 0)."""
+    (every check list is then empty and every score 0). answered: question -> whether the
+    student changed anything of it (``submission.Submission.answered``)."""
     if status not in ("ok", "error", "timeout"):
         raise ValueError(f"status must be ok, error or timeout, not {status!r}")
     if problem is not None and problem.get("kind") not in PROBLEM_KINDS:
@@ -399,6 +404,7 @@ def verdict(
             "points": question.points if full else 0.0,
             "max": question.points,
             "manual": False,
+            "answered": (answered or {}).get(q, True),
             "checks": checks,
         }
     return {

@@ -96,6 +96,16 @@ class Submission:
                 return m.group("q")
         return None
 
+    def answered(self, handed_out: set[str], names: dict[str, set[str]]) -> dict[str, bool]:
+        """Question -> whether the student wrote anything for it: False when every cell that
+        defines one of its names (names[q]: the answer's functions and variables) is still the
+        handed-out cell (handed_out: those cells' sources), or none defines them."""
+        defining = {
+            q: [c for c in self.cells if c.kind == "code" and _defines(c.source, qnames)]
+            for q, qnames in names.items()
+        }
+        return {q: any(c.source not in handed_out for c in cells) for q, cells in defining.items()}
+
     def answers(self, manual: list[str]) -> dict[str, str]:
         """The Explain answers: the cells between the k-th pair of manual-question markers,
         for the k-th manual question (as otter lays them out)."""
@@ -110,6 +120,19 @@ class Submission:
             elif inside is not None:
                 inside.append(c.source)
         return {q: found[k] if k < len(found) else "" for k, q in enumerate(manual)}
+
+
+def _defines(source: str, names: set[str]) -> bool:
+    """Does this cell define (def, class, assignment, import) one of names?"""
+    return any(
+        re.search(
+            rf"^\s*(def|class)\s+{re.escape(n)}\b|^\s*{re.escape(n)}\s*[:=]"
+            rf"|\bimport\b.*\b{re.escape(n)}\b",
+            source,
+            re.M,
+        )
+        for n in names
+    )
 
 
 def _source(cell: dict) -> str:
