@@ -27,6 +27,7 @@ for the instructor.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import json
 import os
@@ -441,11 +442,11 @@ class Rows:
     def __init__(self, path: Path, fields: list[str]):
         self.path, self.fields, self.lock = path, fields, threading.Lock()
         with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(report.csv_text(fields, []))
+            csv.DictWriter(f, fieldnames=fields).writeheader()
 
     def add(self, row: dict) -> None:
         with self.lock, open(self.path, "a", encoding="utf-8", newline="") as f:
-            f.write(report.csv_text(self.fields, [row], header=False))
+            csv.DictWriter(f, fieldnames=self.fields).writerow(row)
             f.flush()
             os.fsync(f.fileno())
 

@@ -88,11 +88,10 @@ def _text(path: Path, text: str) -> None:
     atomic_write(path, lambda f: f.write(text), mode="w", newline="", permissions=0o666 & ~umask)
 
 
-def csv_text(fields: list[str], rows: list[dict], header: bool = True) -> str:
+def csv_text(fields: list[str], rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields)
-    if header:
-        writer.writeheader()
+    writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
 
