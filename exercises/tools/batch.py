@@ -394,7 +394,19 @@ def judge_run(
                 "graded. Your instructor has the details.",
             },
         )
-    elif not run.done or run.failed:
+    elif run.failed:  # the runner itself raised: the grading side's problem
+        status, problem = (
+            "error",
+            {
+                "kind": "sandbox",
+                "question": None,
+                "cell": None,
+                "text": "the grader could not run your notebook, a problem on the grading "
+                "side, not in your work; your instructor has the details and will grade it "
+                "again.",
+            },
+        )
+    elif not run.done:
         q, where = _where(sub, run.cell)
         status, problem = (
             "error",
@@ -404,8 +416,8 @@ def judge_run(
                 "cell": run.cell if not run.probing else None,
                 "text": "grading stopped before your notebook finished"
                 + (f" ({where})" if not run.probing else " (while the grader called your code)")
-                + ": something in it ended the grading process (os.kill, signals), or the "
-                "grader failed. Your instructor has the details.",
+                + ": something in it ended the grading process (os.kill, signals?). Remove "
+                "that code and hand the notebook in again.",
             },
         )
     return {"status": status, "problem": problem, "results": results, "cell_errors": errors}

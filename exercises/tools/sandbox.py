@@ -129,6 +129,9 @@ def interpreter_paths(python: str = sys.executable, env: dict | None = None) -> 
             + (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
         )
     found = [(what, Path(p)) for what, p in json.loads(proc.stdout)]
+    # a folder reached through a symlink is shown at its real path too (a kernel spec, a
+    # venv's python, name the real one)
+    found += [(what, Path(os.path.realpath(p))) for what, p in found]
     env_prefix = next(p for what, p in found if what == "the Python environment")
     kept: list[tuple[str, Path]] = []
     for what, path in sorted(found, key=lambda wp: len(wp[1].parts)):
