@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FASHION_DIR := /usr/share/datasets/fashion-mnist
-APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils bubblewrap fonts-noto-cjk
+# python3-venv: the grading tests make a venv from the system's python3 (a checkout under /tmp)
+APT_PACKAGES := dataset-fashion-mnist chromium poppler-utils bubblewrap fonts-noto-cjk python3-venv
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
@@ -127,8 +128,8 @@ portability: $(VENV)/.installed
 	$(PY) tests/_portability.py $(if $(ONLY),--only $(ONLY)) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))
 
 ## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
-## and exercises/autograder/<name>.zip (build output), then check that every master's hidden
-## tests reject its planted wrong answers (exercises/masters/<name>.planted/)
+## and exercises/autograder/<name>.zip (build output), then check every master's public tests
+## and hidden checks (<name>.checks.py) against its planted wrong answers (<name>.planted/)
 assignments: $(VENV)/.installed
 	$(PY) -m exercises.tools.build
 	$(PY) -m exercises.tools.launch
@@ -140,11 +141,12 @@ launch-cells: $(VENV)/.installed
 	$(PY) -m exercises.tools.launch
 
 ## grade: make grade ASSIGNMENT=02_gradient SUBMISSIONS=dir/of/ipynbs OUT=grading-output
-## (optional: TIMEOUT=seconds per submission, MEMORY_MB=address-space limit,
-## SANDBOX=none to grade without the bubblewrap sandbox: rows marked unsandboxed)
+## (optional: TIMEOUT=seconds per submission, CELL_TIMEOUT=seconds per cell,
+## MEMORY_MB=address-space limit, SANDBOX=none to grade without the bubblewrap sandbox: rows
+## marked unsandboxed). Verdicts are judged outside the sandbox (exercises/README.md).
 grade: $(VENV)/.installed
 	@test -n "$(ASSIGNMENT)" || { echo "make grade: set ASSIGNMENT=<name> (one of: $(notdir $(basename $(wildcard exercises/masters/*.ipynb))))" >&2; exit 2; }
 	@test -n "$(SUBMISSIONS)" || { echo "make grade: set SUBMISSIONS=<folder of .ipynb files>" >&2; exit 2; }
 	$(PY) -m exercises.tools.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" "$(or $(OUT),grading-output/$(ASSIGNMENT))" \
-	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB)) \
-	  $(if $(SANDBOX),--sandbox $(SANDBOX))
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT)) \
+	  $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB)) $(if $(SANDBOX),--sandbox $(SANDBOX))

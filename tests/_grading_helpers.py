@@ -1,24 +1,49 @@
-"""Planted submissions for tests/test_grading.py, generated from the built solution notebooks.
+"""Planted submissions for tests/test_grading.py, made from the built solution notebooks.
 
-Each planted notebook is the solution (or the empty student notebook) with one specific edit:
-a cell added (a cheat, a hostile attempt, a broken cell) or a typical wrong answer taken from
-the master's own planted ones (``exercises/masters/<name>.planted/``, see
-``exercises/tools/check_planted.py``), run after the solution's cells so that it replaces the
-right answer. Only the submissions that are about grading itself live here.
+Each planted notebook is the solution, the blank student notebook, or the solution with a
+planted wrong answer for every question (``all_wrong``), with one specific edit: a cell added
+(a cheat, an attack on the judge, a hostile attempt, a broken cell, saved outputs) or a typical
+wrong answer taken from the master's own planted ones (``exercises/masters/<name>.planted/``),
+run after the solution's cells so that it replaces the right answer. A cheat or an attack that
+could *gain* points starts from blank or wrong answers (any point it gets is stolen); one that
+could *cost* points (an early ``done``, a fork holding the kernel's sockets) starts from the
+solution (it must keep every point).
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import json
 from pathlib import Path
 
 import nbformat
+import numpy as np
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from exercises.tools import check_planted
+from exercises.tools import check_planted, probe
 
-ROOT = Path(__file__).resolve().parents[1]
+
+def requirement_closure(names) -> list[str]:
+    """ "name==version" of the installed distributions names need, dependencies included (the
+    versions of this environment, i.e. requirements.lock)."""
+    from importlib.metadata import distribution
+
+    pins: dict[str, str] = {}
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in pins:
+            continue
+        dist = distribution(name)
+        pins[name] = dist.version
+        for text in dist.requires or []:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return [f"{n}=={v}" for n, v in sorted(pins.items())]
 
 
 def load(path: Path) -> nbformat.NotebookNode:
@@ -28,7 +53,7 @@ def load(path: Path) -> nbformat.NotebookNode:
 def insert_cell(nb: nbformat.NotebookNode, index: int, source: str) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     cell = nbformat.v4.new_code_cell(source)
-    cell["id"] = f"planted-{index}"
+    cell["id"] = f"planted-{index}-{len(nb.cells)}"
     nb.cells.insert(index, cell)
     return nb
 
@@ -37,6 +62,12 @@ def first_answer_cell(nb: nbformat.NotebookNode) -> int:
     """Index just after the notebook's `import numpy as np` cell (before the first answer)."""
     (index,) = [i for i, c in enumerate(nb.cells) if c.source.strip() == "import numpy as np"]
     return index + 1
+
+
+def check_cell(nb: nbformat.NotebookNode, question: str) -> int:
+    """Index of the `grader.check("<question>")` cell."""
+    (index,) = [i for i, c in enumerate(nb.cells) if c.source == f'grader.check("{question}")']
+    return index
 
 
 def write(nb: nbformat.NotebookNode, path: Path) -> Path:
@@ -51,8 +82,8 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
 
 def answer_cell(nb: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
     """A copy of nb with source run last: it replaces the answer it redefines, as the planted
-    wrong answers are run by exercises/tools/check_planted.py (otter runs every test once,
-    after the last cell)."""
+    wrong answers are run by exercises/tools/check_planted.py (the probes run after the last
+    cell)."""
     return insert_cell(nb, len(nb.cells), source)
 
 
@@ -76,154 +107,24 @@ def all_wrong(sol: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     return sol
 
 
-def plant_batch(
-    name: str, solution: Path, student: Path, folder: Path, points: dict[str, float]
-) -> dict:
-    """Write the honest, wrong, broken and cheating submissions of assignment name into folder;
-    return {file: expected}.
+def with_saved_plots(nb: nbformat.NotebookNode, megabytes: int) -> nbformat.NotebookNode:
+    """nb with `megabytes` of saved PNG outputs (incompressible, as real plots are) spread over
+    its code cells, as a student who ran every cell many times would hand it in."""
+    nb = copy.deepcopy(nb)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    rng = np.random.default_rng(0)
+    per_image = 2**20  # 1 MiB of PNG, about 1.4 MB of base64
+    for k in range(-(-megabytes * 10**6 // (per_image * 4 // 3))):  # at least megabytes MB
+        data = base64.b64encode(rng.bytes(per_image)).decode("ascii")
+        cells[k % len(cells)].outputs.append(
+            nbformat.v4.new_output(
+                "display_data", data={"image/png": data, "text/plain": "<Figure>"}
+            )
+        )
+    return nb
 
-    expected: dict with the per-question points (one key per question) and status; None for a
-    submission checked separately. The wrong ones are the solution with one planted wrong
-    answer from exercises/masters/<name>.planted/: for the second and the last question.
-    """
-    sol, empty = load(solution), load(student)
-    full = dict(points)
-    zero = dict.fromkeys(full, 0)
-    by_question = plants_by_question(name)
-    plants: dict[str, tuple[nbformat.NotebookNode | str, dict | None]] = {
-        "solution": (sol, {**full, "status": "ok"}),
-        "empty": (empty, {**zero, "status": "ok"}),
-        # otter runs every cell even after one raised (as on Gradescope): the answers count.
-        "raises_first": (
-            insert_cell(sol, 0, 'raise RuntimeError("broken on purpose")'),
-            {**full, "status": "ok"},
-        ),
-        "not_a_notebook": ('{"cells": [', {**zero, "status": "error"}),
-    }
-    questions = list(full)
-    for q in dict.fromkeys([questions[1], questions[-1]]):
-        plant = by_question[q][0]
-        plants[f"wrong_{plant.stem}"] = (wrong_answer(sol, plant), {**full, q: 0, "status": "ok"})
 
-    # --- cheats: each starts from wrong answers, so any point gained is a point stolen.
-    wrong = all_wrong(sol, name)
-    always_pass = {
-        "name": "q",
-        "points": 3,
-        "suites": [{"cases": [{"code": ">>> True\nTrue", "hidden": False}], "type": "doctest"}],
-    }
-    meta = copy.deepcopy(wrong)
-    meta.metadata["otter"] = {
-        "assignment_name": name,
-        "ok_format": True,
-        "tests": {q: {**always_pass, "name": q} for q in full},
-    }
-    for cell in meta.cells:
-        if cell.cell_type == "code" and "grader.check(" in cell.source:
-            cell.metadata["otter"] = {"tests": []}
-    plants["cheat_metadata_tests"] = (meta, {**zero, "status": "ok"})
-
-    fake_grader = (
-        "class FakeGrader:\n"
-        "    def check(self, *args, **kwargs):\n"
-        '        return "All test cases passed!"\n'
-        "\n"
-        "    def check_all(self):\n"
-        '        return "All test cases passed!"\n'
-        "\n"
-        "\n"
-        "grader = FakeGrader()\n"
-        "otter.Notebook = FakeGrader"
-    )
-    plants["cheat_fake_grader"] = (
-        insert_cell(wrong, first_answer_cell(wrong), fake_grader),
-        {**zero, "status": "ok"},
-    )
-
-    patch_libs = (
-        "import builtins\n"
-        "import math\n"
-        "import numpy.testing\n"
-        "\n"
-        "np.allclose = lambda *a, **k: True\n"
-        "np.isclose = lambda *a, **k: True\n"
-        "np.array_equal = lambda *a, **k: True\n"
-        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
-        "math.isclose = lambda *a, **k: True\n"
-        "abs = lambda x: 0.0\n"
-        "len = lambda x: 100"
-    )
-    plants["cheat_patch_libraries"] = (
-        insert_cell(wrong, first_answer_cell(wrong), patch_libs),
-        {**zero, "status": "ok"},
-    )
-
-    edit_tests = (
-        "import glob\n"
-        "\n"
-        'for path in glob.glob("tests/*.py") + glob.glob("../source/tests/*.py"):\n'
-        '    name = path.rsplit("/", 1)[1][:-3]\n'
-        '    with open(path, "w") as f:\n'
-        "        f.write(\n"
-        '            \'OK_FORMAT = True\\ntest = {"name": %r, "points": 3, "suites": \'\n'
-        '            \'[{"cases": [{"code": ">>> True\\\\nTrue", "hidden": False}], \'\n'
-        '            \'"type": "doctest", "scored": True, "setup": "", "teardown": ""}]}\\n\'\n'
-        "            % name\n"
-        "        )"
-    )
-    plants["cheat_edit_test_files"] = (
-        insert_cell(wrong, first_answer_cell(wrong), edit_tests),
-        {**zero, "status": "error"},
-    )
-
-    # Replaces the test files, lets its own grader.check cells run them, restores them at the end.
-    swap = (
-        "import glob\n"
-        "\n"
-        "_saved = {p: open(p).read() for p in glob.glob('tests/*.py')}\n"
-        "for _p in _saved:\n"
-        "    _q = _p.rsplit('/', 1)[1][:-3]\n"
-        "    with open(_p, 'w') as f:\n"
-        "        f.write(\n"
-        '            \'OK_FORMAT = True\\ntest = {"name": %r, "points": 3, "suites": \'\n'
-        '            \'[{"cases": [{"code": ">>> True\\\\nTrue", "hidden": False}], \'\n'
-        '            \'"type": "doctest", "scored": True, "setup": "", "teardown": ""}]}\\n\'\n'
-        "            % _q\n"
-        "        )"
-    )
-    restore = (
-        "for _p, _text in _saved.items():\n    with open(_p, 'w') as f:\n        f.write(_text)"
-    )
-    swapped = insert_cell(wrong, first_answer_cell(wrong), swap)
-    # (otter runs every test once, after the last cell: the swap has no effect at all)
-    plants["cheat_swap_and_restore_tests"] = (
-        insert_cell(swapped, len(swapped.cells), restore),
-        {**zero, "status": "ok"},
-    )
-
-    # An 8 GiB allocation among right answers: MemoryError in that cell, the rest graded.
-    plants["huge_allocation"] = (
-        insert_cell(sol, first_answer_cell(sol), "big = np.ones(2**30)  # 8 GiB"),
-        {**full, "status": "ok"},
-    )
-
-    # Forging otter's own results from inside the kernel: the documented limit.
-    forge = (
-        "from otter.test_files import abstract_test, ok_test\n"
-        "\n"
-        "def _run(self, env):\n"
-        "    self.test_case_results = [\n"
-        '        abstract_test.TestCaseResult(test_case=tc, message="", passed=True)\n'
-        "        for tc in self.test_cases\n"
-        "    ]\n"
-        "\n"
-        "ok_test.OKTestFile.run = _run"
-    )
-    plants["cheat_forge_otter"] = (
-        insert_cell(wrong, first_answer_cell(wrong), forge),
-        None,  # checked separately (documented limit)
-    )
-
+def _write_all(folder: Path, plants: dict) -> dict:
     expected = {}
     for plant_name, (nb, exp) in plants.items():
         path = folder / f"{plant_name}.ipynb"
@@ -235,8 +136,187 @@ def plant_batch(
     return expected
 
 
-def otter_metadata(path: Path) -> dict:
-    return json.loads(path.read_text())["metadata"].get("otter", {})
+def plant_batch(
+    name: str, solution: Path, student: Path, folder: Path, points: dict[str, float]
+) -> dict:
+    """Honest, wrong, broken submissions, the issue's cheats and attacks on the judge, written
+    into folder; return {file: expected}, expected = per-question points and "status" (None:
+    "ok" or "error", as long as nothing is gained)."""
+    sol, empty = load(solution), load(student)
+    full = dict(points)
+    zero = dict.fromkeys(full, 0)
+    questions = list(full)
+    by_question = plants_by_question(name)
+    plants: dict[str, tuple[nbformat.NotebookNode | str, dict]] = {
+        "solution": (sol, {**full, "status": "ok"}),
+        "empty": (empty, {**zero, "status": "ok"}),
+        # every cell runs even after one raised: the answers count
+        "raises_first": (
+            insert_cell(sol, 0, 'raise RuntimeError("broken on purpose")'),
+            {**full, "status": "ok"},
+        ),
+        "not_a_notebook": ('{"cells": [', {**zero, "status": "error"}),
+        # the solution with 75 MB of saved plots: graded exactly like the solution
+        "saved_plots": (with_saved_plots(sol, 75), {**full, "status": "ok"}),
+        # an 8 GiB allocation among right answers: MemoryError in that cell, the rest graded
+        "huge_allocation": (
+            insert_cell(sol, first_answer_cell(sol), "big = np.ones(2**30)  # 8 GiB"),
+            {**full, "status": "ok"},
+        ),
+        # a right answer that calls the course library's own implementation: full marks for
+        # that question (the documented limit), and the course-library flag
+        "library_answer": (
+            answer_cell(sol, "from scratchlib.gradient import numerical_gradient"),
+            {**full, "status": "ok"},
+        ),
+    }
+    for q in dict.fromkeys([questions[1], questions[-1]]):
+        plant = by_question[q][0]
+        plants[f"wrong_{plant.stem}"] = (wrong_answer(sol, plant), {**full, q: 0, "status": "ok"})
+    # a wrong answer that every public test accepts: only hidden checks fail it
+    (hidden_only,) = [p for p in by_question[questions[-1]] if "forward_difference" in p.stem]
+    plants[f"wrong_{hidden_only.stem}"] = (
+        wrong_answer(sol, hidden_only),
+        {**full, questions[-1]: 0, "status": "ok"},
+    )
+
+    # --- the issue's three cheats, on blank answers
+    plants["cheat_doctest_patch"] = (
+        insert_cell(
+            empty,
+            first_answer_cell(empty),
+            "import doctest\n"
+            "doctest.DocTestRunner.summarize = lambda self, verbose=None: "
+            "doctest.TestResults(0, self.tries)",
+        ),
+        {**zero, "status": "ok"},
+    )
+    plants["cheat_pickle_payload"] = (
+        insert_cell(
+            empty,
+            first_answer_cell(empty),
+            "import os\n"
+            "import pickle\n"
+            "\n"
+            "class Payload:\n"
+            "    def __reduce__(self):\n"
+            "        return (os.system, ('echo forged all-passed report >&2',))\n"
+            "\n"
+            "_real_dump, _real_dumps = pickle.dump, pickle.dumps\n"
+            "pickle.dump = lambda obj, f, *a, **k: _real_dump(Payload(), f, *a, **k)\n"
+            "pickle.dumps = lambda obj, *a, **k: _real_dumps(Payload(), *a, **k)",
+        ),
+        {**zero, "status": "ok"},
+    )
+    plants["cheat_forge_otter"] = (
+        insert_cell(
+            empty,
+            first_answer_cell(empty),
+            "from otter.test_files import abstract_test, exception_test, ok_test\n"
+            "\n"
+            "def _run(self, env):\n"
+            "    self.test_case_results = [\n"
+            '        abstract_test.TestCaseResult(test_case=tc, message="", passed=True)\n'
+            "        for tc in self.test_cases\n"
+            "    ]\n"
+            "\n"
+            "ok_test.OKTestFile.run = _run\n"
+            "exception_test.ExceptionTestFile.run = _run",
+        ),
+        {**zero, "status": "ok"},
+    )
+    # tests smuggled in the notebook's metadata: stripped before anything runs
+    meta = copy.deepcopy(empty)
+    meta.metadata["otter"] = {
+        "assignment_name": name,
+        "tests": {q: "OK_FORMAT = False\nname = 'q'\npoints = 3\n" for q in full},
+    }
+    plants["cheat_metadata_tests"] = (meta, {**zero, "status": "ok"})
+
+    # --- attacks on the judge itself, on blank answers: forged data must be right to count
+    mime = probe.MIME
+    plants["attack_forged_records"] = (
+        insert_cell(
+            empty,
+            len(empty.cells),
+            "import json, os, sys\n"
+            "from IPython.display import display\n"
+            f"MIME = {mime!r}\n"
+            "forged = {'value': {'bool': True}}\n"
+            "names = ['slope_with_h', 'slope_default_h', 'gradient_of_a_matrix', 'descent',\n"
+            "         'factors', 'steps', 'reason', 'one_step', 'gradient_of_a_cube']\n"
+            "def forge(*args):\n"
+            "    for n in names:\n"
+            "        display({MIME: json.dumps({'probe': n, 'result': forged})}, raw=True)\n"
+            "        line = json.dumps({'event': 'probe_result', 'probe': n, 'result': forged})\n"
+            "        print(line)\n"
+            "        sys.__stdout__.write(line + '\\n')\n"
+            "    print(json.dumps({'event': 'done'}))\n"
+            "forge()\n"
+            "get_ipython().events.register('post_run_cell', forge)",
+        ),
+        {**zero, "status": "ok"},
+    )
+    plants["attack_patched_harness"] = (
+        insert_cell(
+            empty,
+            len(empty.cells),
+            "import builtins, json, sys, types\n"
+            "_dumps = json.dumps\n"
+            "def _forged_dumps(obj, *a, **k):\n"
+            "    if isinstance(obj, dict) and 'result' in obj:\n"
+            "        obj = {**obj, 'result': {'value': {'float': 1.0}}}\n"
+            "    return _dumps(obj, *a, **k)\n"
+            "json.dumps = _forged_dumps\n"
+            "_exec = builtins.exec\n"
+            "def _patched_exec(code, globals=None, locals=None):\n"
+            "    _exec(code, globals) if locals is None else _exec(code, globals, locals)\n"
+            "    if isinstance(globals, dict) and 'run_probe' in globals:\n"
+            "        globals['run_probe'] = lambda *a, **k: {'value': {'str': 'B'}}\n"
+            "builtins.exec = _patched_exec\n"
+            "import IPython.display as _real\n"
+            "fake = types.ModuleType('IPython.display')\n"
+            "def _display(obj, **k):\n"
+            "    for mime, text in dict(obj).items():\n"
+            "        message = json.loads(text) if isinstance(text, str) else {}\n"
+            "        if 'result' in message:\n"
+            "            message['result'] = {'value': {'list': []}}\n"
+            "        _real.display({mime: _dumps(message)}, **k)\n"
+            "fake.display = _display\n"
+            "sys.modules['IPython.display'] = fake",
+        ),
+        {**zero, "status": "ok"},
+    )
+    # --- attacks that would cost points if they worked: on the solution
+    plants["attack_early_done"] = (
+        insert_cell(
+            sol,
+            first_answer_cell(sol),
+            "import glob, json, os, sys\n"
+            "done = json.dumps({'event': 'done'}) + '\\n'\n"
+            "print(done)\n"
+            "sys.__stdout__.write(done)\n"
+            "for path in glob.glob(f'/proc/{os.getppid()}/fd/*'):\n"
+            "    try:\n"
+            "        with open(path, 'w') as f:\n"
+            "            f.write(done)\n"
+            "    except OSError as e:\n"
+            "        print('refused', path, e)",
+        ),
+        {**full, "status": "ok"},
+    )
+    plants["attack_fork_keeps_sockets"] = (
+        insert_cell(
+            sol,
+            first_answer_cell(sol),
+            "import os, time\n"
+            "if os.fork() == 0:  # the child holds the kernel's sockets and never lets go\n"
+            "    time.sleep(3600)\n"
+            "    os._exit(0)",
+        ),
+        {**full, "status": "ok"},
+    )
+    return _write_all(folder, plants)
 
 
 def plant_hostile(
@@ -248,26 +328,25 @@ def plant_hostile(
     who guessed them would): home_secret, repo_secret (files), secret (the text), port (a
     listener on 127.0.0.1), out, submissions, scratch (folders), marker (argv of a daemon).
     Each hostile notebook starts from wrong answers: any point it gets is a point stolen.
-    expected values: per-question points and status; status None means "ok or error".
     """
     sol = load(solution)
     full = dict(points)
     zero = dict.fromkeys(full, 0)
-    all_wrong_ = all_wrong(sol, name)
+    wrong = all_wrong(sol, name)
     t = {k: str(v) for k, v in targets.items()}
     plants: dict[str, tuple[nbformat.NotebookNode, dict]] = {}
 
     def hostile(plant: str, source: str, expected: dict, at_end: bool = False) -> None:
-        index = len(all_wrong_.cells) if at_end else first_answer_cell(all_wrong_)
-        plants[plant] = (insert_cell(all_wrong_, index, source), expected)
+        index = len(wrong.cells) if at_end else first_answer_cell(wrong)
+        plants[plant] = (insert_cell(wrong, index, source), expected)
 
     # Reaches out every way it can think of, and shows what it got everywhere it can (printed,
-    # raised in a cell error, in its public test output, saved to files):
+    # raised in a cell error, saved to files):
     # - reads secrets: in your HOME, next to the repository, /etc/shadow, other processes'
     #   environments and command lines;
     # - connects: to the test's listener on 127.0.0.1, to the outside world;
-    # - writes: into OUT (a new file, the CSV, another student's log), into SUBMISSIONS (deletes
-    #   one, edits one), into the other submissions' scratch folders.
+    # - writes: into OUT (a new file, the CSV, another student's verdict), into SUBMISSIONS
+    #   (deletes one, edits one), into the other submissions' scratch folders.
     hostile(
         "hostile_reach_out",
         "import glob, os, socket, urllib.request\n"
@@ -297,7 +376,7 @@ def plant_hostile(
         "attempts = [\n"
         "    lambda: open(os.path.join(out, 'pwned.txt'), 'w').write(loot),\n"
         "    lambda: open(os.path.join(out, 'grades.csv'), 'w').write('pwned'),\n"
-        "    lambda: open(os.path.join(out, 'logs', 'solution.log'), 'w').write('pwned'),\n"
+        "    lambda: open(os.path.join(out, 'verdicts', 'solution.json'), 'w').write('pwned'),\n"
         "    lambda: os.remove(os.path.join(subs, 'solution.ipynb')),\n"
         "    lambda: open(os.path.join(subs, 'empty.ipynb'), 'a').write('pwned'),\n"
         "    *[lambda d=d: open(os.path.join(d, 'pwned.txt'), 'w').write('pwned')\n"
@@ -309,7 +388,7 @@ def plant_hostile(
         "        print('wrote')\n"
         "    except OSError as e:\n"
         "        print('refused', e)\n"
-        "def numerical_diff(f, x):  # the public test's error message shows it\n"
+        "def numerical_diff(f, x, h=1e-4):  # what the grader calls: show the loot there too\n"
         "    raise RuntimeError(loot[-3000:])\n"
         "raise RuntimeError(loot[-2000:])",
         {**zero, "status": "ok"},
@@ -333,6 +412,17 @@ def plant_hostile(
         "os.killpg(os.getpgid(os.getppid()), signal.SIGKILL)\n"
         "os.kill(os.getppid(), signal.SIGKILL)",
         {**zero, "status": "error"},
+    )
+    # Through ctypes: fork, ptrace its parent, kill pid 1 (the sandbox's init).
+    hostile(
+        "hostile_ctypes",
+        "import ctypes, os, signal\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "if libc.fork() == 0:\n"
+        "    os._exit(0)\n"
+        "print('ptrace', libc.ptrace(16, os.getppid(), 0, 0), ctypes.get_errno())  # ATTACH\n"
+        "print('kill', libc.kill(1, signal.SIGKILL), ctypes.get_errno())",
+        {**zero, "status": "ok"},
     )
     # A fork bomb (capped at 3000 children, in case the limits fail on a shared machine).
     hostile(
@@ -377,44 +467,19 @@ def plant_hostile(
         "    os._exit(0)",
         {**zero, "status": "ok"},
     )
-    # Builtins patched three ways: the hidden tests still see the real ones.
+    # numpy, math and builtins patched every way (what fooled tests that ran in the kernel)
     hostile(
-        "cheat_builtins_abs",
-        "import builtins\nbuiltins.abs = lambda x: 0.0\nbuiltins.all = lambda x: True",
-        {**zero, "status": "ok"},
-    )
-    hostile(
-        "cheat_import_hook",
-        "import builtins, types\n"
+        "cheat_patch_everything",
+        "import builtins, math, sys, types\n"
+        "import numpy.testing\n"
+        "np.allclose = np.isclose = np.array_equal = lambda *a, **k: True\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "math.isclose = lambda *a, **k: True\n"
+        "builtins.abs = lambda x: 0.0\n"
+        "builtins.all = lambda x: True\n"
         "_fake = types.ModuleType('builtins')\n"
         "_fake.__dict__.update(vars(builtins))\n"
-        "_fake.abs = lambda x: 0.0\n"
-        "_fake.all = lambda x: True\n"
-        "_real_import = builtins.__import__\n"
-        "def _hook(name, *args, **kwargs):\n"
-        "    return _fake if name == 'builtins' else _real_import(name, *args, **kwargs)\n"
-        "builtins.__import__ = _hook",
-        {**zero, "status": "ok"},
-    )
-    hostile(
-        "cheat_replace_builtins_module",
-        "import builtins, sys, types\n"
-        "_fake = types.ModuleType('builtins')\n"
-        "_fake.__dict__.update(vars(builtins))\n"
-        "_fake.abs = lambda x: 0.0\n"
-        "_fake.all = lambda x: True\n"
         "sys.modules['builtins'] = _fake",
-        {**zero, "status": "ok"},
-    )
-    # Test files re-weighted: same cases, all points on the public one, all_or_nothing off.
-    hostile(
-        "cheat_reweighted_tests",
-        "import glob, re\n"
-        "for path in glob.glob('tests/*.py'):\n"
-        "    text = open(path).read()\n"
-        "    text = text.replace(\"'all_or_nothing': True\", \"'all_or_nothing': False\")\n"
-        "    text = re.sub(r\"'hidden': True,\", \"'hidden': True, 'points': 0,\", text)\n"
-        "    open(path, 'w').write(text)",
         {**zero, "status": "ok"},
     )
 
@@ -424,9 +489,8 @@ def plant_hostile(
     odd = insert_cell(odd, first_answer_cell(odd), "def broken(:\n    pass")
     odd.metadata.pop("otter", None)
     plants["honest_oddities"] = (odd, {**full, "status": "ok"})
+    return _write_all(folder, plants)
 
-    expected = {}
-    for plant, (nb, exp) in plants.items():
-        write(nb, folder / f"{plant}.ipynb")
-        expected[f"{plant}.ipynb"] = exp
-    return expected
+
+def otter_metadata(path: Path) -> dict:
+    return json.loads(path.read_text())["metadata"].get("otter", {})

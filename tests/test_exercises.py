@@ -1,10 +1,12 @@
-"""The exercises' tests themselves: each master's hidden tests reject its planted wrong answers.
+"""The exercises' checks themselves: each master's checks catch its planted wrong answers.
 
-`exercises/tools/check_planted.py` runs every master's tests in-process (no kernel, no otter
-build) against its solution, its planted wrong answers (`exercises/masters/<name>.planted/`),
-the unanswered student notebook, and, in a subprocess, against patched builtins. This file
-runs it per master and also checks the checker: a wrong answer that slips through, or a
-solution that fails, must be reported.
+`exercises/tools/check_planted.py` runs every master's probes, checks (judged by the same
+`exercises/tools/judge.py` that grades students) and public tests in-process against its
+solution, its planted wrong answers (`exercises/masters/<name>.planted/`) and the unanswered
+student notebook. This file runs it per master and checks the checker: a wrong answer that
+slips through, a check no plant fails, a plant that only a hidden check catches, a plant for
+a question that does not exist, or a solution that fails must each be reported, for a copy of
+a master in a temporary folder (never the repository's masters).
 """
 
 from __future__ import annotations
@@ -14,64 +16,123 @@ from pathlib import Path
 
 import pytest
 
-from exercises.tools import build, check_planted
+from exercises.tools import build, check_planted, master
 
 NAMES = build.master_names()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_hidden_tests_reject_every_planted_wrong_answer(name):
+def test_every_master_passes_the_planted_answer_check(name):
     assert check_planted.check_master(name) == []
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_graded_question_has_planted_wrong_answers(name):
-    master = check_planted.read_master(check_planted.MASTERS / f"{name}.ipynb")
+    graded = master.load_master(name).graded
     planted = {check_planted.planted_question(p) for p in check_planted.planted_files(name)}
-    assert set(master.graded) <= planted
+    assert graded and set(graded) <= planted
 
 
-def test_every_hidden_test_avoids_names_a_submission_can_rebind():
-    """Hidden tests judge with operators on genuine values, never with builtins like abs."""
-    for name in NAMES:
-        master = check_planted.read_master(check_planted.MASTERS / f"{name}.ipynb")
-        for q, question in master.graded.items():
-            for source in question.hidden:
-                for name_used in ("abs(", "all(", "any(", "isclose", "allclose", "import builtins"):
-                    assert name_used not in source, f"{name} {q}: hidden test uses {name_used}"
+@pytest.mark.parametrize("name", NAMES)
+def test_masters_hold_no_hidden_tests(name):
+    """Hidden checks live only in the checks file: nothing of them reaches the student build."""
+    text = (build.MASTERS / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert "# HIDDEN" not in text
+    assert (build.MASTERS / f"{name}.checks.py").is_file()
 
 
 def _copy_master(tmp_path: Path, name: str) -> Path:
     masters = tmp_path / "masters"
     masters.mkdir()
-    shutil.copy(check_planted.MASTERS / f"{name}.ipynb", masters)
-    shutil.copytree(check_planted.MASTERS / f"{name}.planted", masters / f"{name}.planted")
+    for suffix in (".ipynb", ".checks.py"):
+        shutil.copy(build.MASTERS / f"{name}{suffix}", masters)
+    shutil.copytree(build.MASTERS / f"{name}.planted", masters / f"{name}.planted")
     return masters
 
 
-def test_a_wrong_answer_the_tests_miss_is_reported(tmp_path):
-    masters = _copy_master(tmp_path, "04_epoch_evaluation")
-    # the right answer, planted as if it were wrong: the tests accept it, the check must say so
-    (masters / "04_epoch_evaluation.planted" / "q3_actually_right.py").write_text(
+NAME = "04_epoch_evaluation"
+
+
+def _plant(masters: Path, file: str, source: str) -> None:
+    (masters / f"{NAME}.planted" / file).write_text(source, encoding="utf-8")
+
+
+def test_a_wrong_answer_the_checks_miss_is_reported(tmp_path):
+    masters = _copy_master(tmp_path, NAME)
+    # the right answer, planted as if it were wrong: the checks accept it, the check must say so
+    _plant(
+        masters,
+        "q3_actually_right.py",
         '"""q3: not wrong at all."""\n\n\n'
         "def epoch_checkpoints(iters_num, train_size, batch_size):\n"
         "    n = -(-train_size // batch_size)\n"
-        "    return [i for i in range(iters_num) if i % n == 0]\n"
+        "    return [i for i in range(iters_num) if i % n == 0]\n",
     )
-    problems = check_planted.check_master("04_epoch_evaluation", masters=masters)
-    assert any("q3_actually_right.py" in p for p in problems), problems
+    problems = check_planted.check_master(NAME, masters=masters)
+    assert any("q3_actually_right.py" in p and "accepted" in p for p in problems), problems
+    # and the repository's own masters were not what was checked
+    assert check_planted.check_master(NAME) == []
+
+
+def test_a_wrong_answer_only_a_hidden_check_catches_is_reported(tmp_path):
+    """Wrong for one hidden case only: the student would get no hint before handing in."""
+    masters = _copy_master(tmp_path, NAME)
+    _plant(
+        masters,
+        "q3_wrong_when_one_sample_per_batch.py",
+        '"""q3: wrong when every batch holds one sample."""\n\n\n'
+        "def epoch_checkpoints(iters_num, train_size, batch_size):\n"
+        "    if batch_size == 1:\n"
+        "        return []\n"
+        "    n = -(-train_size // batch_size)\n"
+        "    return [i for i in range(iters_num) if i % n == 0]\n",
+    )
+    problems = check_planted.check_master(NAME, masters=masters)
+    assert any(
+        "q3_wrong_when_one_sample_per_batch.py" in p and "passes every public test" in p
+        for p in problems
+    ), problems
+
+
+def test_a_check_no_plant_fails_is_reported(tmp_path):
+    masters = _copy_master(tmp_path, NAME)
+    checks = masters / f"{NAME}.checks.py"
+    checks.write_text(
+        checks.read_text(encoding="utf-8") + "\n\nCHECKS.append(\n"
+        '    Check("q3", "always true", checkpoints, lambda got: True, "never fails")\n'
+        ")\n",
+        encoding="utf-8",
+    )
+    problems = check_planted.check_master(NAME, masters=masters)
+    assert any("'always true'" in p and "no planted wrong answer fails" in p for p in problems)
+
+
+def test_a_plant_for_a_question_that_does_not_exist_is_reported(tmp_path):
+    masters = _copy_master(tmp_path, NAME)
+    _plant(masters, "q9_nowhere.py", '"""q9: no such question."""\n\nx = 1\n')
+    problems = check_planted.check_master(NAME, masters=masters)
+    assert any("q9_nowhere.py" in p and "q9" in p for p in problems), problems
+    described = check_planted.describe(NAME, masters=masters)  # no KeyError
+    assert any("q9_nowhere.py" in line for line in described)
 
 
 def test_a_failing_solution_is_reported(tmp_path):
-    masters = _copy_master(tmp_path, "04_epoch_evaluation")
-    path = masters / "04_epoch_evaluation.ipynb"
+    masters = _copy_master(tmp_path, NAME)
+    path = masters / f"{NAME}.ipynb"
     path.write_text(
-        path.read_text().replace("t = t.argmax(axis=1)", "t = t.argmax(axis=0)"), "utf-8"
+        path.read_text(encoding="utf-8").replace("t = t.argmax(axis=1)", "t = t.argmax(axis=0)"),
+        encoding="utf-8",
     )
-    problems = check_planted.check_master("04_epoch_evaluation", masters=masters)
+    problems = check_planted.check_master(NAME, masters=masters)
     assert any("q1" in p and "solution" in p for p in problems), problems
 
 
-def test_the_cheats_fool_tests_written_the_usual_way():
-    """The patched-builtins check can fail: the same cheats fool abs, np.isclose, math.isclose."""
-    assert check_planted.naive_tests_fooled_by_cheats() == [True] * len(check_planted.NAIVE_TESTS)
+def test_a_hidden_test_left_in_a_master_is_refused(tmp_path):
+    masters = _copy_master(tmp_path, NAME)
+    path = masters / f"{NAME}.ipynb"
+    text = path.read_text(encoding="utf-8")
+    marker = '"def test_q1(accuracy):\\n",'
+    assert marker in text
+    path.write_text(text.replace(marker, '"# HIDDEN\\n",\n' + marker, 1), encoding="utf-8")
+    problems = check_planted.check_master(NAME, masters=masters)
+    assert any("hidden test in the master" in p for p in problems), problems

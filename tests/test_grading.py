@@ -1,46 +1,59 @@
-"""Graded exercises (issue 5): the build, the committed student notebooks, the book's links, and
-batch grading of planted submissions (right, typically wrong, broken, hostile) without Docker.
+"""Graded exercises (issues 5 and 16): the build, the committed student notebooks, the book's
+links, the judge's decoding and rules, and batch grading of planted submissions.
 
 The masters are built once into a temporary folder (that build is also what the committed
-student notebooks are compared with, and what the batch is graded against). One batch of
-02_gradient submissions, honest, wrong (the master's own planted wrong answers, from
-`exercises/masters/02_gradient.planted/`), broken, cheating and hostile together, is graded in
-parallel through the same code as `make grade`, and the tests assert on its CSV. (Every
-planted wrong answer of every master is checked in-process by tests/test_exercises.py.)
+student notebooks are compared with, and what the planted submissions are made from). One
+batch of 02_gradient submissions, honest, wrong (the master's own planted wrong answers),
+broken, the issue's cheats, attacks on the judge and hostile ones together, is graded in
+parallel through the same code as `make grade`, and the tests assert on its verdicts and CSV;
+a second, short batch has the endless loops. Finally a copy of the repository under /tmp, with
+a virtual environment of its own made from the system's Python, grades a few submissions as
+this user and as an unprivileged one, as a course's instructor or CI would. (Every planted
+wrong answer of every master is checked in-process by tests/test_exercises.py.)
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import _grading_helpers as h
 import nbformat
+import numpy as np
 import psutil
 import pytest
 import yaml
 
-from exercises.tools import build, grade
-
-ROOT = Path(__file__).resolve().parents[1]
+from exercises.tools import (
+    ROOT,
+    batch,
+    build,
+    check_planted,
+    checks,
+    flags,
+    judge,
+    master,
+    probe,
+    sandbox,
+    submission,
+)
 
 COMMITTED = ROOT / "exercises" / "student"
 NAMES = build.master_names()
-ASSIGNMENT = "02_gradient"  # the one the batch grades
+ASSIGNMENT = "02_gradient"  # the one the batches grade
 OTHER = next(n for n in NAMES if n != ASSIGNMENT)  # handed in for ASSIGNMENT by mistake
-TIMEOUT = 60.0  # per submission in the planted batch; a normal one takes ~3 s of CPU
+TIMEOUT = 120.0  # per submission in the planted batch; a normal one takes ~3 s of CPU
 SECRET = "hunter2-grading-test-secret"
 DAEMON = "sleep 1234.5"  # what the hostile daemon runs as (so that we can look for it)
 
@@ -59,7 +72,8 @@ def built(tmp_path_factory):
 
 
 def master_points(name: str) -> dict[str, float]:
-    """Question -> points, read from the master's own question headers (the oracle)."""
+    """Question -> points of the auto-graded questions, read from the master's own question
+    headers with yaml (the oracle, independent of exercises/tools/master.py)."""
     nb = h.load(build.MASTERS / f"{name}.ipynb")
     points = {}
     for cell in nb.cells:
@@ -78,13 +92,17 @@ def _normalized(nb_path: Path) -> dict:
     return nb
 
 
+def _total(verdict: dict) -> float:
+    return sum(q["points"] for q in verdict["questions"].values() if not q["manual"])
+
+
 # ------------------------------------------------------------------------ building, committed
 
 
 def test_every_master_is_built(built):
     assert NAMES and ASSIGNMENT in NAMES
     for name in NAMES:
-        assert (built / "autograder" / f"{name}.zip").is_file()
+        assert (built / "autograder" / f"{name}-solution.ipynb").is_file()
         assert (built / "student" / name / f"{name}.ipynb").is_file()
 
 
@@ -124,7 +142,7 @@ def test_student_notebook_first_cell_installs_for_colab(name):
     assert f"--branch {ref} {url} " in first
     assert f"/exercises/student/{name}/tests ." in first
     assert "grader = otter.Notebook()" in nb.cells[1].source  # after the install
-    # and that cell does nothing off Colab (it runs during grading, without network)
+    # and that cell does nothing off Colab
     from IPython.core.inputtransformer2 import TransformerManager
 
     def no_shell(*args):
@@ -136,10 +154,10 @@ def test_student_notebook_first_cell_installs_for_colab(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_students_get_no_solutions_and_no_hidden_tests(built, name):
+def test_students_get_no_solutions_and_no_hidden_checks(built, name):
     student = COMMITTED / name
     text = (student / f"{name}.ipynb").read_text()
-    assert "BEGIN SOLUTION" not in text and "# HIDDEN" not in text
+    assert "BEGIN SOLUTION" not in text
     code = "\n".join(
         c.source for c in h.load(student / f"{name}.ipynb").cells if c.cell_type == "code"
     )
@@ -153,19 +171,53 @@ def test_students_get_no_solutions_and_no_hidden_tests(built, name):
     for cell in answers:
         body = cell.source.split("# BEGIN SOLUTION\n")[1].split("# END SOLUTION")[0]
         assert body.strip() and body.strip() not in code, f"a solution leaked into {name}"
+    # nothing of the checks file reaches what students or the zip get: no hidden input (a
+    # line of a probe), no check's message
+    assignment = judge.Assignment.load(name)
+    public_tests = "".join(s for q in assignment.master.graded.values() for s in q.public)
+    secret = [c.message for c in assignment.checks]
+    secret += [  # (a probe may reuse a public test's input: that one is no secret)
+        line.strip()
+        for p in assignment.probes
+        for line in p["source"].splitlines()[1:]
+        if len(line.strip()) >= 20 and line.strip() not in public_tests
+    ]
     public = "".join(p.read_text() for p in sorted((student / "tests").glob("*.py")))
-    assert "'hidden': True" not in public and "'hidden': False" in public
     with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:
-        tests = [zf.read(n).decode() for n in zf.namelist() if n.startswith("tests/")]
-    assert len(tests) >= 3, "at least three questions"
-    for t in tests:  # every question has public and hidden tests, all-or-nothing
-        assert "'hidden': True" in t and "'hidden': False" in t and "'all_or_nothing': True" in t
+        shipped = public + "".join(zf.read(n).decode(errors="replace") for n in zf.namelist())
+    leaked = [s for s in secret if s in shipped or s in text]
+    assert leaked == []
+    assert len(list((student / "tests").glob("*.py"))) >= 3, "at least three questions"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_points_are_read_from_the_zip_without_running_it(built, name):
-    points = grade.questions(built / "autograder" / f"{name}.zip")
+def test_public_tests_run_in_otter_with_one_message(built, name):
+    """otter's own loader runs the built public tests: the solution passes them all; on the
+    blank notebook each fails with "<q>: not answered yet — " and shows the student one
+    message, not a doctest transcript."""
+    from otter.test_files import ExceptionTestFile
+
+    solved = master.execute(master.load_master(name).code)
+    blank = master.execute(check_planted.student_code(name))
+    for path in sorted((built / "student" / name / "tests").glob("*.py")):
+        test = ExceptionTestFile.from_file(str(path))
+        test.run(solved)
+        assert all(r.passed for r in test.test_case_results), (path.name, test.summary())
+        test.run(blank)
+        (result,) = test.test_case_results
+        assert not result.passed
+        assert f"{test.name}: {check_planted.NOT_ANSWERED} — " in result.message
+        assert "Trying:" not in result.message and len(result.message.splitlines()) <= 5
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_points_come_from_the_master(built, name):
+    config = judge.Assignment.load(name).config
+    points = {q: c["points"] for q, c in config["questions"].items() if not c["manual"]}
     assert points == master_points(name) and len(points) >= 3
+    with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:  # what otter shows
+        for q, p in points.items():
+            assert re.search(rf"^points = {p:g}$", zf.read(f"tests/{q}.py").decode(), re.M)
 
 
 # ------------------------------------------------------------------------ the book's pages
@@ -182,31 +234,24 @@ def test_exercises_page_links_every_student_notebook():
         binder = f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{path}"
         assert colab in page, f"book/exercises.md: no Colab link {colab}"
         assert binder in page, f"book/exercises.md: no Binder link {binder}"
-    # no link to any other repository or branch slipped in by hand
     for link in re.findall(r"https://(?:colab\.research\.google\.com|mybinder\.org)\S*", page):
         assert owner_repo in link and f"/{branch}" in link, link
 
 
-def test_exercises_page_points_match_the_autograders(built):
+def test_exercises_page_points_match_the_masters():
     page = (ROOT / "book" / "exercises.md").read_text()
     sections = re.split(r"^## ", page, flags=re.M)[1:]
     assert len(sections) == len(NAMES)
     for name, section in zip(NAMES, sections, strict=True):
         listed = {q: float(p) for q, p in re.findall(r"^\| `(q\d+)` \| (\d+) \|", section, re.M)}
-        assert listed == grade.questions(built / "autograder" / f"{name}.zip"), name
+        assert listed == master_points(name), name
         assert f"{sum(listed.values()):g} points" in section, name
 
 
 def test_instructor_page_and_readme_state_the_limits():
     for path in (ROOT / "book" / "instructors.md", ROOT / "exercises" / "README.md"):
         text = path.read_text()
-        for needle in (
-            "make assignments",
-            "make grade",
-            "grades.csv",
-            "--no-network",
-            "Gradescope",
-        ):
+        for needle in ("make assignments", "make grade", "grades.csv", "Gradescope"):
             assert needle in text, f"{path.name} does not mention {needle}"
         assert "cannot" in text
 
@@ -219,18 +264,17 @@ def test_instructor_page_and_readme_state_the_limits():
     [
         (["", "{subs}", "{out}"], "no assignment given"),
         (["02_gradient", "{tmp}/nowhere", "{out}"], "not found"),
-        (["no_such_assignment", "{subs}", "{out}"], "run `make assignments`"),
+        (["no_such_assignment", "{subs}", "{out}"], "no master notebook"),
         (["02_gradient", "{tmp}", "{out}"], "no .ipynb files"),
     ],
 )
-def test_grade_rejects_bad_input_clearly(built, tmp_path, args, message):
+def test_grade_rejects_bad_input_clearly(tmp_path, args, message):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "a.ipynb").write_text("{}")
     fmt = {"subs": subs, "out": tmp_path / "out", "tmp": tmp_path}
     cmd = [sys.executable, "-m", "exercises.tools.grade", *(a.format(**fmt) for a in args)]
-    cmd += ["--autograder-dir", str(built / "autograder")]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
@@ -250,82 +294,250 @@ def test_make_grade_requires_assignment():
 # ------------------------------------------------------------------------ the sandbox
 
 
-def test_without_bubblewrap_grading_stops_with_what_to_do(built, tmp_path):
-    """No bwrap on PATH: exit 2 and one paragraph (what is missing, how to fix, Docker)."""
+def test_without_bubblewrap_grading_stops_with_what_to_do(tmp_path):
+    """No bwrap on PATH: exit 2 and one paragraph (what is missing, how to fix, the option)."""
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "a.ipynb").write_text("{}")
     cmd = [sys.executable, "-m", "exercises.tools.grade", "02_gradient", str(subs)]
-    cmd += [str(tmp_path / "out"), "--autograder-dir", str(built / "autograder")]
+    cmd += [str(tmp_path / "out")]
     env = {**os.environ, "PATH": str(tmp_path)}  # an empty folder: no bwrap, no setpriv
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
     assert proc.returncode == 2
-    message = proc.stderr
-    for needle in (
-        "`bwrap` program is not installed",
-        "apt-get install bubblewrap",
-        "kernel.apparmor_restrict_unprivileged_userns",
-        "--no-network",
-        "SANDBOX=none",
-    ):
-        assert needle in message, needle
+    for needle in ("`bwrap`", "apt-get install bubblewrap", "SANDBOX=none"):
+        assert needle in proc.stderr, needle
     assert not (tmp_path / "out" / "grades.csv").exists()
 
 
-def test_scores_are_recomputed_with_the_zips_points(built):
-    """Whole-spec integrity: otter's own totals are never used; a re-weighted copy of a test
-    (same cases, points moved to the public case, all_or_nothing off) changes nothing."""
-    tests = grade.zip_tests(built / "autograder" / f"{ASSIGNMENT}.zip")
-    points = master_points(ASSIGNMENT)
-    nothing = dict.fromkeys(points, 0.0)
+def test_a_mount_that_fails_is_named_with_its_path(tmp_path):
+    env = batch.runner_env()
+    shown = sandbox.interpreter_paths(sys.executable, env)
+    missing = tmp_path / "not-there"
+    with pytest.raises(sandbox.SandboxUnavailable) as e:
+        sandbox.check_available(env, [*shown, ("a test folder", missing)])
+    assert f"mounting a test folder {missing}" in str(e.value)
 
-    def ran(passed: dict[str, list[bool]]) -> dict:
-        return {
-            q: [
-                {"code": c["code"], "hidden": c["hidden"], "passed": ok}
-                for c, ok in zip(grade._cases(tests[q]), passed[q], strict=True)
-            ]
-            for q in passed
-        }
 
-    public_only = {q: [not c["hidden"] for c in grade._cases(t)] for q, t in tests.items()}
-    assert grade.rescore(tests, ran(public_only)) == (nothing, "")
-    everything = {q: [True] * len(v) for q, v in public_only.items()}
-    assert grade.rescore(tests, ran(everything)) == (points, "")
-    # a case that is not the zip's voids the submission; a missing question is named
-    forged = ran(everything)
-    forged["q2"][1]["code"] = ">>> True\nTrue\n"
-    scores, problem = grade.rescore(tests, forged)
-    assert scores == nothing and "q2" in problem
-    last = list(points)[-1]
-    missing = ran({q: v for q, v in everything.items() if q != last})
-    assert grade.rescore(tests, missing) == (
-        {**points, last: 0.0},
-        f"otter recorded no result for {last}",
+def test_an_interpreter_the_sandbox_does_not_show_is_named(tmp_path):
+    env = batch.runner_env()
+    shown = [  # everything but the environment the interpreter runs from
+        (what, p)
+        for what, p in sandbox.interpreter_paths(sys.executable, env)
+        if not Path(sys.prefix).is_relative_to(p)
+        and not Path(sys.executable).parent.is_relative_to(p)
+    ]
+    with pytest.raises(sandbox.SandboxUnavailable) as e:
+        sandbox.check_available(env, shown)
+    assert sys.executable in str(e.value) or sys.prefix in str(e.value)
+
+
+def test_the_sandbox_shows_what_the_interpreter_imports_and_nothing_of_the_repository():
+    shown = dict((str(p), what) for what, p in sandbox.interpreter_paths())
+    import scratchlib
+
+    library = str(Path(scratchlib.__file__).parent)
+    assert any(library == p or library.startswith(p + "/") for p in shown)
+    assert any(sys.prefix == p or sys.prefix.startswith(p + "/") for p in shown)
+    for path in shown:
+        assert path != str(ROOT) and not Path(ROOT, "tests").is_relative_to(path)
+        assert not Path(path).is_relative_to(ROOT / "exercises")
+
+
+def test_writable_places_are_mounted_before_what_they_would_hide(tmp_path):
+    """A checkout under the sandbox's HOME or /tmp: the tmpfs comes first, the checkout's
+    folders are mounted on top of it (bwrap applies its options in order)."""
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    sandbox.stage(staging, 0)
+    shown = [
+        ("the Python environment", Path(sandbox.HOME, "course", ".venv")),
+        ("the course library", Path(sandbox.TMP, "clone", "scratchlib")),
+    ]
+    cmd = sandbox.wrap(["true"], staging=staging, slot=0, env={}, shown=shown)
+
+    def position(*args: str) -> int:
+        return next(i for i in range(len(cmd)) if cmd[i : i + len(args)] == list(args))
+
+    for _, path in shown:
+        writable = sandbox.HOME if path.is_relative_to(sandbox.HOME) else sandbox.TMP
+        bind = position("--ro-bind", str(path), str(path))
+        assert position("--tmpfs", writable) < position("--dir", str(path.parent)) < bind
+    with pytest.raises(sandbox.SandboxUnavailable):  # a venv that *is* the sandbox's /tmp
+        sandbox.wrap(["true"], staging=staging, slot=0, env={}, shown=[("x", Path("/tmp"))])
+
+
+def test_a_refused_user_namespace_is_explained_by_this_machines_settings(monkeypatch):
+    settings = {"kernel/apparmor_restrict_unprivileged_userns": "1"}
+    monkeypatch.setattr(sandbox, "_sysctl", settings.get)
+    assert "kernel.apparmor_restrict_unprivileged_userns = 1" in sandbox._namespace_facts()
+    monkeypatch.setattr(sandbox, "_sysctl", {}.get)
+    assert sandbox._namespace_facts() == ""  # no setting that forbids them: no guess
+
+
+# ------------------------------------------------------------------------ the judge
+
+
+def _round_trip(value):
+    return judge.decode(judge.loads(json.dumps(probe.encode(value))))
+
+
+def test_decoding_keeps_the_types_the_rules_judge():
+    values = [
+        3,
+        np.int64(3),
+        0.5,
+        np.float32(0.5),
+        float("nan"),
+        -float("inf"),
+        True,
+        np.bool_(True),
+        None,
+        "B",
+        (1, 2.0),
+        [1, [2, 3]],
+        {"x after": np.arange(6.0).reshape(2, 3), 4: [None]},
+        np.array([[1, 2]], dtype=np.int32),
+        np.array([np.nan, 1.0]),
+        np.zeros((0, 3)),
+    ]
+    for value in values:
+        got = _round_trip(value)
+        assert checks.equal()(got, value), (value, got)
+        assert type(got) is type(value)
+    assert isinstance(_round_trip(object()), checks.Other)
+    assert isinstance(_round_trip(np.array([object()])), checks.Other)
+    assert not checks.equal()(_round_trip(np.int64(3)), 3)  # a Python int is not numpy's
+    assert not checks.equal()(_round_trip(3.0), 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"float": NaN}',
+        '{"float": 1e999}',
+        '{"int": true}',
+        '{"int": 1, "str": "x"}',
+        '{"magic": 1}',
+        '{"list": {"int": 1}}',
+        '{"ndarray": {"dtype": "object", "shape": [1], "data": [1]}}',
+        '{"ndarray": {"dtype": "float64", "shape": [2, 2], "data": [1.0]}}',
+        '{"ndarray": {"dtype": "int8", "shape": [1], "data": [300]}}',
+        '{"ndarray": {"dtype": "bool", "shape": [1], "data": [1]}}',
+        '{"ndarray": {"dtype": "float64", "shape": [-1], "data": []}}',
+        '{"dict": [[{"list": []}, {"int": 1}]]}',
+        '{"dict": [[{"int": 1}, {"int": 1}], [{"int": 1}, {"int": 2}]]}',
+        '{"npscalar": {"dtype": "complex128", "value": 1}}',
+        '{"list": [' * 200 + "]" * 200,
+        '{"ndarray": {"dtype": "float64", "shape": [2000000], "data": []}}',
+        "[" * 100000 + "]" * 100000,
+    ],
+)
+def test_malformed_data_is_no_data(text):
+    with pytest.raises(judge.Malformed):
+        judge.decode(judge.loads(text))
+    assert judge.decode_outcome({"value": text}).why == judge.NO_DATA
+
+
+def test_rules_judge_plain_values():
+    close, equal, choice = checks.close(), checks.equal(), checks.choice()
+    assert close(0.1 + 0.2, 0.3) and close([1, 2.0], np.array([1.0, 2.0]))
+    assert not close([1.0, 2.0], [[1.0, 2.0]]) and not close(True, 1.0) and not close("1", 1.0)
+    assert close(float("nan"), float("nan")) and not close(1.0, float("nan"))
+    assert not close(float("inf"), 1e308) and close(-float("inf"), -float("inf"))
+    assert close(checks.Other("x"), 1.0) is False
+    assert equal(None, None) and not equal(np.array([1.0]), np.array([1], dtype=np.int64))
+    assert choice(" b ", "B") and not choice(["B"], "B") and not choice(66, "B")
+    assert checks.within(1, 2)(1.5, None) and not checks.within(1, 2)([1.5], None)
+
+
+def test_forged_data_earns_nothing_without_the_right_values():
+    """What a submission that rewrites the harness can send: anything, but only the right
+    values pass a check."""
+    assignment = judge.Assignment.load(ASSIGNMENT)
+    forgeries = [
+        {"value": {"bool": True}},
+        {"value": {"str": "passed"}},
+        {"value": {"other": "all tests passed"}},
+        {"value": {"float": "nan"}},
+        {"value": {"dict": []}},
+        {"passed": True},
+        "ok",
+    ]
+    for forged in forgeries:
+        results = judge.decode_results({p["name"]: forged for p in assignment.probes})
+        judged = judge.judge_checks(assignment, results)
+        assert not any(c["passed"] for q in judged.values() for c in q), forged
+    # and the right values do pass: the reference itself
+    judged = judge.judge_checks(assignment, assignment.reference)
+    assert all(c["passed"] for q in judged.values() for c in q)
+
+
+def test_flags_name_each_kind_of_suspicious_code():
+    cases = {
+        "doctest": "import doctest\ndoctest.DocTestRunner.summarize = f",
+        "pickle": "class P:\n    def __reduce__(self):\n        return (print, ())",
+        "ctypes": "import ctypes\nctypes.CDLL(None)",
+        "process-control": "libc.ptrace(16, 1, 0, 0)",
+        "otter-internals": "from otter.test_files import ok_test",
+        "harness": "get_ipython().events.register('post_run_cell', f)",
+        "patches-library": "json.dumps = f",
+        "builtins": "sys.modules['builtins'] = x",
+        "file-access": "open('/etc/passwd').read()",
+        "process-or-network": "import socket",
+    }
+    for flag, code in cases.items():
+        assert flag in flags.code_flags(code), (flag, code)
+    honest = "import numpy as np\n\ndef f(x):\n    return np.sum(x ** 2)\n"
+    assert flags.code_flags(honest) == []
+    name = ASSIGNMENT
+    assignment = judge.Assignment.load(name)
+    answers = {p for spec in assignment.probes for p in spec["params"]}
+    library = flags.CourseLibrary.of(
+        COMMITTED / name / f"{name}.ipynb", assignment.master.code, answers
     )
+    handed_out = "from scratchlib.gradient import numerical_gradient as numerical_gradient_lib"
+    uses = (
+        "def gradient_descent(f, init_x, lr=0.01, step_num=100):\n    numerical_gradient_lib(f, x)"
+    )
+    assert flags.code_flags(handed_out, library, [handed_out, uses]) == []
+    mentioned = "from scratchlib import sigmoid  # the question invites checking with it"
+    assert flags.code_flags(mentioned, library, [mentioned]) == []
+    for taken in (
+        "from scratchlib.gradient import numerical_gradient",  # binds an answer's name
+        "numerical_gradient = numerical_gradient_lib",  # the same, with the handed-out one
+        "def numerical_gradient(f, x, h=1e-4):\n    return numerical_gradient_lib(f, x, h)",
+        "from scratchlib.trainer import train",  # neither handed out nor named
+    ):
+        assert flags.code_flags(taken, library, [handed_out, taken]) == ["course-library"], taken
 
 
-def test_grades_csv_keeps_the_rows_graded_before_a_crash(tmp_path):
-    """Rows are appended as they come: a grader killed mid-batch leaves a readable CSV."""
-    points = {"q1": 2.0, "q2": 3.0}
-    grades = grade.Grades(tmp_path / "grades.csv", points)
-    row = {"file": 'b "quoted", é.ipynb', "q1": 2.0, "q2": 0.0, "status": "ok", "detail": ""}
-    grades.add({**row, "flags": ""})
-    grades.add({**row, "file": "a.ipynb", "status": "error", "detail": "x,\ny"})
-    # (no finish(): as if the grader had been killed here)
-    rows = h.read_csv(tmp_path / "grades.csv")
-    assert list(rows) == ['b "quoted", é.ipynb', "a.ipynb"]
-    assert rows["a.ipynb"]["detail"] == "x,\ny" and rows["a.ipynb"]["total"] == "2"
-    grades.finish()
-    assert list(h.read_csv(tmp_path / "grades.csv")) == ["a.ipynb", 'b "quoted", é.ipynb']
-
-
-def test_flags_come_from_the_bytes_read_before_grading():
-    honest = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]}).encode()
-    hostile = json.dumps({"cells": [{"cell_type": "code", "source": "import socket"}]})
-    assert grade.code_flags(honest) == []
-    assert grade.code_flags(hostile.encode()) == ["process-or-network"]
-    assert grade.code_flags(b"not json") == []
+def test_stripping_keeps_the_cells_and_nothing_else(monkeypatch):
+    nb = h.with_saved_plots(h.load(COMMITTED / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), 2)
+    nb.metadata["otter"] = {"assignment_name": ASSIGNMENT, "tests": {"q1": "x"}}
+    data = nbformat.writes(nb).encode()
+    sub = submission.strip(data)
+    assert [c.source for c in sub.cells] == [c.source for c in nb.cells]
+    stripped = sub.notebook
+    assert stripped["metadata"] == {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
+    code = [c for c in stripped["cells"] if c["cell_type"] == "code"]
+    assert all(c["outputs"] == [] and c["metadata"] == {} for c in code)
+    assert sub.stripped_bytes > 2 * 10**6 and sub.assignment == ASSIGNMENT
+    # the handed-out helper cells do not run; the answers do
+    checks_cells = [c for c in sub.cells if c.source.startswith("grader.check(")]
+    assert checks_cells and all(c.generated for c in checks_cells)
+    assert not any(c.generated for c in sub.cells if "def " in c.source)
+    assert sub.question_of(checks_cells[0].number) == "q1"
+    assert sub.question_of(len(sub.cells)) is None
+    monkeypatch.setattr(submission, "MAX_BYTES", 1000)
+    with pytest.raises(submission.Unreadable) as e:
+        submission.strip(data)
+    assert e.value.kind == "too-large" and f"{len(data) / 10**6:.0f} MB" in e.value.text
+    for broken in (b'{"cells": [', b"\xff\xfe", b'{"nbformat": 3, "cells": []}', b"[]"):
+        with pytest.raises(submission.Unreadable) as e:
+            submission.strip(broken)
+        assert e.value.kind == "unreadable"
 
 
 # ------------------------------------------------------------------------ the planted batch
@@ -358,9 +570,23 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
+def _leftovers() -> list[int]:
+    found = [
+        p.info["pid"]
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if DAEMON in " ".join(p.info["cmdline"] or [])
+    ]
+    return found + [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
+    ]
+
+
 @pytest.fixture(scope="module")
-def batch(built, tmp_path_factory):
-    """Honest, wrong, broken, cheating and hostile submissions, graded as ONE batch."""
+def batch_result(built, tmp_path_factory):
+    """Honest, wrong, broken, cheating, attacking and hostile submissions, graded as ONE
+    batch (as `make grade` does, on the machine's cores)."""
     tmp = tmp_path_factory.mktemp("batch")
     subs, out = tmp / "submissions", tmp / "out"
     subs.mkdir()
@@ -371,34 +597,21 @@ def batch(built, tmp_path_factory):
     (home / ".ssh" / "id_rsa").write_text(SECRET)
     repo_secret = ROOT / f".grading-test-secret-{os.getpid()}.txt"  # next to the repository
     listener = Listener()
-    zip_path = built / "autograder" / f"{ASSIGNMENT}.zip"
-    points = grade.questions(zip_path)
+    points = master_points(ASSIGNMENT)
     solution = built / "autograder" / f"{ASSIGNMENT}-solution.ipynb"
-    expected = h.plant_batch(
-        ASSIGNMENT,
-        solution,
-        built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-        subs,
-        points,
-    )
-    expected.update(
-        h.plant_hostile(
-            ASSIGNMENT,
-            solution,
-            subs,
-            {
-                "home_secret": home / ".ssh" / "id_rsa",
-                "repo_secret": repo_secret,
-                "port": listener.port,
-                "out": out,
-                "submissions": subs,
-                "scratch": scratch,
-                "marker": DAEMON,
-            },
-            points,
-        )
-    )
-    # another assignment's notebook handed in here: refused by otter's assignment-name check
+    student = built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    expected = h.plant_batch(ASSIGNMENT, solution, student, subs, points)
+    targets = {
+        "home_secret": home / ".ssh" / "id_rsa",
+        "repo_secret": repo_secret,
+        "port": listener.port,
+        "out": out,
+        "submissions": subs,
+        "scratch": scratch,
+        "marker": DAEMON,
+    }
+    expected.update(h.plant_hostile(ASSIGNMENT, solution, subs, targets, points))
+    # another assignment's notebook handed in here
     nbformat.write(h.load(built / "autograder" / f"{OTHER}-solution.ipynb"), subs / "other.ipynb")
     expected["other.ipynb"] = {**dict.fromkeys(points, 0), "status": "error"}
     before = _tree(subs)
@@ -406,17 +619,13 @@ def batch(built, tmp_path_factory):
     os.environ.update(GRADING_TEST_SECRET=SECRET, HOME=str(home))
     repo_secret.write_text(SECRET)
     try:
-        start = time.monotonic()
-        rows = grade.grade(  # on the grader's own parallelism (os.cpu_count() workers)
+        verdicts = batch.grade(
             ASSIGNMENT,
             subs,
             out,
-            timeout=TIMEOUT,
-            memory_mb=2048,
-            autograder_dir=built / "autograder",
+            batch.Settings(timeout=TIMEOUT, memory_mb=2048),
             scratch_root=scratch,
         )
-        seconds = time.monotonic() - start
     finally:
         repo_secret.unlink()
         for key, value in saved.items():
@@ -424,252 +633,379 @@ def batch(built, tmp_path_factory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    time.sleep(1)  # any daemon that escaped would have started by now
-    print(f"\ngraded {len(expected)} planted submissions in {seconds:.1f} s")
     return {
+        "verdicts": {v["file"]: v for v in verdicts},
         "rows": h.read_csv(out / "grades.csv"),
         "points": points,
-        "tests": grade.zip_tests(zip_path),
         "expected": expected,
         "out": out,
         "subs": subs,
         "before": before,
         "scratch": scratch,
         "listener": listener,
-        "intervals": [(r["started"], r["finished"]) for r in rows],
     }
 
 
-def test_one_csv_row_per_submission(batch):
-    assert set(batch["rows"]) == set(batch["expected"])
-    header = list(next(iter(batch["rows"].values())))
-    questions = list(batch["points"])
-    assert header == ["file", *questions, "total", "max_total", "status", "detail", "flags"]
-    text = (batch["out"] / "grades.csv").read_text(encoding="utf-8")
-    assert len(list(csv.reader(io.StringIO(text)))) == len(batch["expected"]) + 1
+def test_one_row_and_one_verdict_per_submission(batch_result):
+    expected, out = batch_result["expected"], batch_result["out"]
+    assert set(batch_result["rows"]) == set(expected) == set(batch_result["verdicts"])
+    assert {p.stem for p in (out / "verdicts").glob("*.json")} == {Path(f).stem for f in expected}
+    for path in (out / "verdicts").glob("*.json"):
+        verdict = judge.loads(path.read_text(encoding="utf-8"))  # strict: plain JSON only
+        assert verdict == batch_result["verdicts"][verdict["file"]]
 
 
-def test_every_submission_gets_exactly_its_points(batch):
-    max_total = f"{sum(batch['points'].values()):g}"
+def test_every_submission_gets_exactly_its_points(batch_result):
     wrong = []
-    for file, want in batch["expected"].items():
-        row = batch["rows"][file]
-        if want is None:  # checked by its own test
-            continue
-        got = {q: float(row[q]) for q in batch["points"]}
-        if want["status"] is None:  # either outcome is fine, as long as nothing was gained
-            status_ok = row["status"] in ("ok", "error")
-        else:
-            status_ok = row["status"] == want["status"]
+    for file, want in batch_result["expected"].items():
+        v = batch_result["verdicts"][file]
+        got = {q: r["points"] for q, r in v["questions"].items() if not r["manual"]}
+        status_ok = (
+            v["status"] in ("ok", "error")
+            if want["status"] is None
+            else (v["status"] == want["status"])
+        )
         if not status_ok or got != {q: float(want[q]) for q in got}:
-            wrong.append((file, want, row))
-        assert float(row["total"]) == sum(got.values()) and row["max_total"] == max_total, row
+            wrong.append((file, want, v["status"], got, v["problem"]))
+        row = batch_result["rows"][file]
+        assert float(row["total"]) == _total(v), row
+        assert float(row["max_total"]) == sum(batch_result["points"].values())
     assert wrong == []
-    # the batch holds each kind: the solution, wrong answers planted next to the master,
-    # cheats and hostile ones (a renamed plant must not silently drop out)
-    kinds = {f.split("_")[0] for f in batch["expected"]}
-    assert {"solution.ipynb", "wrong", "cheat", "hostile"} <= kinds
+    kinds = {f.split("_")[0] for f in batch_result["expected"]}
+    assert {"solution.ipynb", "wrong", "cheat", "attack", "hostile"} <= kinds
 
 
-def test_timeout_and_errors_say_why(batch):
-    rows = batch["rows"]
-    assert "not a readable notebook" in rows["not_a_notebook.ipynb"]["detail"]
-    assert "changed or replaced the test files" in rows["cheat_edit_test_files.ipynb"]["detail"]
-    assert "for assignment '01_minibatch'" in rows["other.ipynb"]["detail"]
-    assert "too many processes" in rows["hostile_fork_bomb.ipynb"]["detail"]
-    assert "killed by SIGKILL" in rows["hostile_signals.ipynb"]["detail"]
-    for name, row in rows.items():
-        assert "Kernel is running over TCP" not in row["detail"], name
-        if row["status"] == "ok":
-            assert row["detail"] == "", name
+def test_blank_answers_are_told_apart_from_wrong_ones(batch_result):
+    """A question whose answer cells are still as handed out is "not answered" (the feedback
+    says so instead of listing every check); a wrong answer is answered."""
+    verdicts = batch_result["verdicts"]
+
+    def answered(file: str) -> set[bool]:
+        questions = verdicts[file]["questions"].values()
+        return {q["answered"] for q in questions if not q["manual"]}
+
+    assert answered("empty.ipynb") == answered("cheat_doctest_patch.ipynb") == {False}
+    assert answered("solution.ipynb") == {True}
+    for file in verdicts:
+        if file.startswith("wrong_"):
+            assert answered(file) == {True}, file
 
 
-def test_honest_oddities_are_graded_like_the_solution(batch):
-    """No otter metadata, a syntax error, a mid-notebook chdir: full marks, no accusation;
-    the syntax error is what the student's feedback shows, and it is in the log."""
-    row = batch["rows"]["honest_oddities.ipynb"]
-    assert (row["status"], row["detail"], row["flags"]) == ("ok", "", "")
-    assert row["total"] == row["max_total"]
-    feedback = (batch["out"] / "feedback" / "honest_oddities.txt").read_text()
-    assert "SyntaxError" in feedback and "NameError" not in feedback
-    assert "SyntaxError" in (batch["out"] / "logs" / "honest_oddities.log").read_text()
+def test_the_issues_cheats_earn_nothing(batch_result):
+    """The doctest patch, the pickle payload and the forged otter results, on blank answers."""
+    for file in ("cheat_doctest_patch", "cheat_pickle_payload", "cheat_forge_otter"):
+        v = batch_result["verdicts"][f"{file}.ipynb"]
+        assert (v["status"], _total(v)) == ("ok", 0), file
 
 
-def test_memory_limit_applies_in_the_kernel(batch):
-    feedback = (batch["out"] / "feedback" / "huge_allocation.txt").read_text()
-    assert "MemoryError" in feedback
-    row = batch["rows"]["huge_allocation.ipynb"]
-    assert row["total"] == row["max_total"]
+def test_a_notebook_of_saved_plots_grades_like_its_stripped_self(batch_result):
+    big = batch_result["verdicts"]["saved_plots.ipynb"]
+    plain = batch_result["verdicts"]["solution.ipynb"]
+    size = (batch_result["subs"] / "saved_plots.ipynb").stat().st_size
+    assert size > 75 * 10**6 and big["stripped_bytes"] > size - 10**6
+    assert (big["status"], big["questions"]) == (plain["status"], plain["questions"])
 
 
-def test_the_batch_ran_in_parallel_and_nothing_outlived_it(batch):
-    # as many submissions graded at once as there are cores (never more)
-    events = sorted(
-        [(a, 1) for a, _ in batch["intervals"]] + [(b, -1) for _, b in batch["intervals"]]
-    )
-    running, most = 0, 0
-    for _, step in events:
-        running += step
-        most = max(most, running)
-    assert most == min(os.cpu_count() or 1, len(batch["intervals"]))
-    leftovers = [
-        p.info["pid"]
-        for p in psutil.process_iter(["pid", "cmdline"])
-        if DAEMON in " ".join(p.info["cmdline"] or [])
+def test_attacks_that_would_end_the_run_early_cost_nothing(batch_result):
+    """An early `done` and a forked process that keeps the kernel's sockets open: full marks,
+    and the row was complete when the runner said so (not a timeout)."""
+    for file in ("attack_early_done", "attack_fork_keeps_sockets"):
+        v = batch_result["verdicts"][f"{file}.ipynb"]
+        assert (v["status"], v["problem"]) == ("ok", None), file
+        assert _total(v) == sum(batch_result["points"].values()), file
+
+
+def test_problems_say_what_happened(batch_result):
+    verdicts = batch_result["verdicts"]
+    kinds = {
+        "not_a_notebook.ipynb": "unreadable",
+        "other.ipynb": "other-assignment",
+        "hostile_fork_bomb.ipynb": "too-many-processes",
+        "hostile_signals.ipynb": "crashed",
+    }
+    for file, kind in kinds.items():
+        assert verdicts[file]["problem"]["kind"] == kind, verdicts[file]["problem"]
+        assert verdicts[file]["problem"]["text"]
+    for file, v in verdicts.items():
+        if v["status"] == "ok":
+            assert v["problem"] is None, file
+
+
+def test_cell_errors_are_named_by_question_and_cell(batch_result):
+    """No otter metadata, a syntax error, a mid-notebook chdir: full marks, no flag; the
+    syntax error is named by its cell's number and question."""
+    v = batch_result["verdicts"]["honest_oddities.ipynb"]
+    assert (v["status"], v["flags"]) == ("ok", [])
+    assert _total(v) == sum(batch_result["points"].values())
+    nb = h.load(batch_result["subs"] / "honest_oddities.ipynb")
+    cell = next(i for i, c in enumerate(nb.cells, start=1) if c.source.startswith("def broken"))
+    assert [(e["ename"], e["cell"], e["question"]) for e in v["cell_errors"]] == [
+        ("SyntaxError", cell, "q1")
     ]
-    leftovers += [
-        p.pid
-        for p in psutil.Process().children(recursive=True)
-        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
-    ]
-    assert leftovers == [], "a sandbox process (the daemon, a kernel) outlived the batch"
-    assert list(batch["scratch"].iterdir()) == []  # every staging folder was removed
+    feedback = (batch_result["out"] / "feedback" / "honest_oddities.txt").read_text()
+    assert "SyntaxError" in feedback and f"cell {cell}" in feedback
+    for verdict in batch_result["verdicts"].values():
+        for e in verdict["cell_errors"]:
+            assert "ipykernel_" not in e["evalue"], verdict["file"]
 
 
-def test_no_hostile_submission_reached_anything(batch):
-    out = batch["out"]
+def test_memory_limit_applies_in_the_kernel(batch_result):
+    v = batch_result["verdicts"]["huge_allocation.ipynb"]
+    assert "MemoryError" in [e["ename"] for e in v["cell_errors"]]
+    assert _total(v) == sum(batch_result["points"].values())
+
+
+def test_nothing_outlived_the_batch(batch_result):
+    assert _leftovers() == [], "a sandbox process (the daemon, a kernel) outlived the batch"
+    assert list(batch_result["scratch"].iterdir()) == []  # every staging folder was removed
+
+
+def test_no_hostile_submission_reached_anything(batch_result):
+    out = batch_result["out"]
     # nothing read: the secrets (instructor HOME, next to the repository, the grader's
-    # environment, /etc/shadow) are in no output, feedback or log
+    # environment, /etc/shadow) are in no output, feedback, verdict or log
     for path in out.rglob("*"):
         if path.is_file():
-            text = path.read_bytes()
-            assert SECRET.encode() not in text, f"a secret leaked into {path}"
+            assert SECRET.encode() not in path.read_bytes(), f"a secret leaked into {path}"
     # (the attempts did run: its last cell raised what it had gathered)
-    log = (out / "logs" / "hostile_reach_out.log").read_text(errors="replace")
-    assert "raised RuntimeError" in log
+    assert "raised" in (out / "logs" / "hostile_reach_out.log").read_text(errors="replace")
     # nothing sent: the listener on 127.0.0.1 saw no connection
-    assert batch["listener"].connections == []
-    # nothing written outside the sandbox: the submissions unchanged, OUT holds only ours
-    assert _tree(batch["subs"]) == batch["before"]
-    names = {p.stem for p in batch["subs"].glob("*.ipynb")}
-    assert {p.name for p in out.iterdir()} == {"grades.csv", "feedback", "logs"}
-    assert {p.stem for p in (out / "feedback").iterdir()} == names
-    assert {p.stem for p in (out / "logs").iterdir()} == names
-    assert "pwned" not in (out / "logs" / "solution.log").read_text()
+    assert batch_result["listener"].connections == []
+    # nothing written outside the sandbox: the submissions unchanged, nothing planted in OUT
+    assert _tree(batch_result["subs"]) == batch_result["before"]
+    for path in out.rglob("*"):
+        assert path.name != "pwned.txt"
+        if path.is_file() and path.suffix in (".csv", ".json", ".txt"):
+            assert "pwned" not in path.read_text(errors="replace"), path
     # the grader survived its signals (this process, and the batch, are complete)
-    assert len(batch["rows"]) == len(batch["expected"])
+    assert len(batch_result["verdicts"]) == len(batch_result["expected"])
 
 
-def test_outputs_have_consistent_permissions(batch):
-    modes = {
-        p.stat().st_mode & 0o777 for p in [batch["out"] / "grades.csv", *batch["out"].glob("*/*")]
-    }
+def test_outputs_have_consistent_permissions(batch_result):
+    out = batch_result["out"]
+    modes = {p.stat().st_mode & 0o777 for p in [out / "grades.csv", *out.glob("*/*")]}
     umask = os.umask(0)
     os.umask(umask)
     assert modes == {0o666 & ~umask}
 
 
-def test_feedback_per_student_shows_public_tests_only(batch):
-    feedback = batch["out"] / "feedback"
-    points = batch["points"]
-    (plant,) = [f for f in batch["expected"] if f.startswith("wrong_q2_")]
-    text = (feedback / f"{Path(plant).stem}.txt").read_text()
-    q1, q2, total = points["q1"], points["q2"], sum(points.values())
-    assert f"q2: 0 / {q2:g}" in text and f"q1: {q1:g} / {q1:g}" in text
-    assert f"total: {total - q2:g} / {total:g}" in text
-    assert "Public tests:" in text
-    assert "# HIDDEN" not in text
-    # no line of hidden test code (that the public tests do not show as well) in any feedback
-    cases = [c for t in batch["tests"].values() for c in grade._cases(t)]
-    public = "\n".join(c["code"] for c in cases if not c["hidden"])
+def test_feedback_names_failed_checks_but_no_hidden_inputs(batch_result):
+    """A wrong answer every public test accepts: its feedback names each failed hidden check
+    with its message; no feedback shows a probe's code (the hidden inputs) or a path."""
+    out, verdicts = batch_result["out"], batch_result["verdicts"]
+    (file,) = [f for f in verdicts if f.startswith("wrong_q4_forward_difference")]
+    last = list(batch_result["points"])[-1]
+    failed = [c for c in verdicts[file]["questions"][last]["checks"] if not c["passed"]]
+    assert failed
+    text = (out / "feedback" / f"{Path(file).stem}.txt").read_text()
+    for c in failed:
+        assert c["message"] in text
+    assignment = judge.Assignment.load(ASSIGNMENT)
+    public_tests = "".join(s for q in assignment.master.graded.values() for s in q.public)
     hidden = {
-        line.strip().removeprefix(">>> ").removeprefix("... ").strip()
-        for c in cases
-        if c["hidden"]
-        for line in c["code"].splitlines()
+        line.strip()
+        for p in assignment.probes
+        for line in p["source"].splitlines()[1:]
+        if len(line.strip()) >= 20 and line.strip() not in public_tests
     }
-    hidden = {line for line in hidden if len(line) >= 20 and line not in public}
     assert hidden
-    for path in feedback.iterdir():
-        leaked = [line for line in hidden if line in path.read_text()]
-        assert leaked == [], f"hidden test text in {path.name}"
-    assert (batch["out"] / "logs" / "solution.log").stat().st_size > 0
-    # no grading paths (the venv, the staging or otter folders, the repository); the hostile
-    # one dumps its sandbox's process list, whose /tmp is its own: no host path there either
-    for path in feedback.iterdir():
-        text = path.read_text()
-        needles = [".venv", "site-packages", "/grading/", str(ROOT), str(batch["scratch"])]
-        if path.stem != "hostile_reach_out":
+    for path in (out / "feedback").iterdir():
+        shown = path.read_text()
+        assert [line for line in hidden if line in shown] == [], path.name
+        needles = [".venv", "site-packages", "/grading/", str(ROOT), "ipykernel_"]
+        needles += [str(batch_result["scratch"])]
+        if path.stem != "hostile_reach_out":  # it prints its sandbox's own /tmp
             needles.append("/tmp/")
         for needle in needles:
-            assert needle not in text, f"{needle} in {path.name}"
+            assert needle not in shown, f"{needle} in {path.name}"
 
 
-def test_hidden_tests_come_from_the_zip_not_the_submission(batch):
-    meta = h.otter_metadata(batch["subs"] / "cheat_metadata_tests.ipynb")
-    assert set(meta["tests"]) == set(batch["points"])  # the cheat really carried tests
-    assert batch["rows"]["cheat_metadata_tests.ipynb"]["total"] == "0"
+def test_hidden_tests_in_the_metadata_never_run(batch_result):
+    meta = h.otter_metadata(batch_result["subs"] / "cheat_metadata_tests.ipynb")
+    assert set(meta["tests"]) == set(batch_result["points"])  # the cheat really carried tests
+    assert _total(batch_result["verdicts"]["cheat_metadata_tests.ipynb"]) == 0
 
 
-def test_flags_point_at_hostile_code_but_not_at_honest_code(batch):
-    rows = batch["rows"]
-    assert rows["solution.ipynb"]["flags"] == ""
-    for file in rows:
-        if file.startswith("wrong_"):  # honest code, wrong answers
-            assert rows[file]["flags"] == "", file
-    assert "patches-library" in rows["cheat_patch_libraries.ipynb"]["flags"]
-    assert "file-access" in rows["cheat_edit_test_files.ipynb"]["flags"]
-    assert "file-access" in rows["hostile_reach_out.ipynb"]["flags"]
-    assert "otter-internals" in rows["cheat_forge_otter.ipynb"]["flags"]
-    assert "builtins" in rows["cheat_import_hook.ipynb"]["flags"]
-    assert "process-or-network" in rows["hostile_fork_bomb.ipynb"]["flags"]
-    assert all("unsandboxed" not in row["flags"] for row in rows.values())
+def test_flags_point_at_suspicious_code_but_not_at_honest_code(batch_result):
+    verdicts = batch_result["verdicts"]
+    for file, v in verdicts.items():
+        if file.startswith(("solution", "wrong_", "empty", "honest", "saved_plots")):
+            assert v["flags"] == [], file
+    want = {
+        "cheat_doctest_patch": "doctest",
+        "cheat_pickle_payload": "pickle",
+        "cheat_forge_otter": "otter-internals",
+        "cheat_patch_everything": "patches-library",
+        "attack_forged_records": "harness",
+        "attack_patched_harness": "builtins",
+        "attack_fork_keeps_sockets": "process-control",
+        "hostile_ctypes": "ctypes",
+        "hostile_fork_bomb": "process-control",
+        "hostile_reach_out": "file-access",
+        "library_answer": "course-library",
+    }
+    for file, flag in want.items():
+        assert flag in verdicts[f"{file}.ipynb"]["flags"], (file, verdicts[f"{file}.ipynb"])
+    assert "process-control" in verdicts["hostile_ctypes.ipynb"]["flags"]
+    assert all(v["sandboxed"] for v in verdicts.values())
 
 
-def test_forging_results_inside_the_kernel_is_the_documented_limit(batch):
-    """A submission that rewrites otter's test runner in its own kernel forges full marks.
-
-    No otter setup (otter run, otter grade in Docker, Gradescope, this sandbox) prevents this:
-    the tests run in the submission's Python process. The row is flagged for a human; see
-    exercises/README.md. If this test fails because the forge stopped working, update the
-    README and this test.
-    """
-    row = batch["rows"]["cheat_forge_otter.ipynb"]
-    assert row["status"] == "ok" and row["total"] == row["max_total"]
-    assert "otter-internals" in row["flags"]
+# ------------------------------------------------------------------------ time limits
 
 
-def test_an_endless_loop_is_killed_at_the_timeout(built, tmp_path):
-    """Its own small batch, with a short timeout (the planted batch's is generous, for a
-    loaded machine): status `timeout`, said in the feedback, the sandbox gone."""
+def test_time_limits_name_where_the_time_went(built, tmp_path):
+    """A cell that loops (interrupted: the rest is graded), a loop that ignores the interrupt
+    (the whole run stopped: timeout, named by question and cell), an answer that loops when
+    the grader calls it (that check fails, the rest is graded)."""
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     sol = h.load(built / "autograder" / f"{ASSIGNMENT}-solution.ipynb")
-    h.write(
-        h.insert_cell(sol, h.first_answer_cell(sol), "while True:\n    pass"), subs / "loop.ipynb"
-    )
-    timeout = 8.0
-    start = time.monotonic()
-    (row,) = grade.grade(
-        ASSIGNMENT, subs, out, timeout=timeout, autograder_dir=built / "autograder"
-    )
-    assert time.monotonic() - start < timeout + 15, "the loop was not stopped at its timeout"
-    assert row["status"] == "timeout"
-    assert f"no result within {timeout:g} s" in row["detail"]
-    assert "timeout" in (out / "feedback" / "loop.txt").read_text()
-    assert h.read_csv(out / "grades.csv")["loop.ipynb"]["total"] == "0"
-    leftovers = [
-        p.pid
-        for p in psutil.Process().children(recursive=True)
-        if p.name() == "bwrap" or "runner.py" in " ".join(p.cmdline())
-    ]
-    assert leftovers == []
+    points = master_points(ASSIGNMENT)
+    at = h.check_cell(sol, "q2")  # in question 2, just before its check
+    h.write(h.insert_cell(sol, at, "while True:\n    pass"), subs / "loop.ipynb")
+    stubborn = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    h.write(h.insert_cell(sol, at, stubborn), subs / "stubborn.ipynb")
+    slow = "def numerical_diff(f, x, h=1e-4):\n    while True:\n        pass"
+    h.write(h.answer_cell(sol, slow), subs / "slow_answer.ipynb")
+    settings = batch.Settings(timeout=30, cell_timeout=3, probe_timeout=2)
+    verdicts = {v["file"]: v for v in batch.grade(ASSIGNMENT, subs, out, settings)}
+
+    loop = verdicts["loop.ipynb"]
+    assert (loop["status"], _total(loop)) == ("ok", sum(points.values()))
+    assert [(e["cell"], e["question"]) for e in loop["cell_errors"]] == [(at + 1, "q2")]
+
+    stuck = verdicts["stubborn.ipynb"]
+    assert stuck["status"] == "timeout" and _total(stuck) == 0
+    assert (stuck["problem"]["question"], stuck["problem"]["cell"]) == ("q2", at + 1)
+    assert "30 s" in stuck["problem"]["text"] and "question 2" in stuck["problem"]["text"]
+
+    slow_v = verdicts["slow_answer.ipynb"]
+    assert slow_v["status"] == "ok"
+    assert {q: r["points"] for q, r in slow_v["questions"].items() if not r["manual"]} == {
+        **points,
+        "q1": 0,
+    }
+    assert all(
+        c["why"] and "2 s" in c["why"] for c in slow_v["questions"]["q1"]["checks"]
+    )  # the time limit, said
+    assert _leftovers() == []
 
 
-def test_unsandboxed_grading_warns_and_marks_every_row(built, tmp_path):
-    """SANDBOX=none: a warning, every row marked `unsandboxed`; grades.csv replaced
-    atomically (no temporary file left, the old content gone)."""
+# ------------------------------------------------------------------------ rerun, no sandbox
+
+
+def test_unsandboxed_grading_warns_marks_every_row_and_reruns_only_what_changed(built, tmp_path):
+    """SANDBOX=none: a warning, every row marked `unsandboxed`; grades.csv replaced atomically;
+    a second run reuses the verdicts of unchanged submissions."""
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     out.mkdir()
     (out / "grades.csv").write_text("old\n")
-    nbformat.write(h.load(built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), subs / "a.ipynb")
+    student = built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    shutil.copy(student, subs / "a.ipynb")
+    shutil.copy(built / "autograder" / f"{ASSIGNMENT}-solution.ipynb", subs / "b.ipynb")
     cmd = [sys.executable, "-m", "exercises.tools.grade", ASSIGNMENT, str(subs), str(out)]
-    cmd += ["--autograder-dir", str(built / "autograder"), "--sandbox", "none"]
-    cmd += ["--timeout", str(TIMEOUT)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    cmd += ["--sandbox", "none", "--timeout", str(TIMEOUT)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "WITHOUT a sandbox" in proc.stderr
-    row = h.read_csv(out / "grades.csv")["a.ipynb"]
-    assert (row["status"], row["total"], row["flags"]) == ("ok", "0", "unsandboxed")
+    rows = h.read_csv(out / "grades.csv")
+    assert (rows["a.ipynb"]["status"], rows["a.ipynb"]["total"]) == ("ok", "0")
+    assert all(row["flags"] == "unsandboxed" for row in rows.values())
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    first = {p.name: p.stat().st_mtime_ns for p in (out / "logs").iterdir()}
+    verdict_b = (out / "verdicts" / "b.json").read_text()
+
+    h.write(h.answer_cell(h.load(student), "x = 1"), subs / "a.ipynb")  # a changed
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    again = {p.name: p.stat().st_mtime_ns for p in (out / "logs").iterdir()}
+    assert again["b.log"] == first["b.log"] and again["a.log"] != first["a.log"]
+    assert (out / "verdicts" / "b.json").read_text() == verdict_b
+    assert set(h.read_csv(out / "grades.csv")) == {"a.ipynb", "b.ipynb"}
+
+
+# ------------------------------------------------------------------------ any checkout
+
+
+@pytest.fixture(scope="module")
+def clone(built):
+    """The repository's files (as a clone has them, with this checkout's changes) under /tmp,
+    with a virtual environment of its own made from the system's Python (/usr/bin/python3,
+    or the interpreter this one's venv was made from when the system's is another version),
+    holding the grading packages at this environment's versions; world-readable, as a
+    checkout any user can grade from."""
+    base = Path(tempfile.mkdtemp(prefix="grading-clone-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        repo = base / "course"
+        files = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
+        for name in filter(None, (f.decode() for f in files)):
+            if (ROOT / name).is_file():
+                (repo / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, repo / name)
+        python = "/usr/bin/python3"
+        version = subprocess.run(
+            [python, "-c", "import sys; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        if version.stdout.strip() != str(sys.version_info[:2]):
+            python = sys._base_executable
+        subprocess.run([python, "-m", "venv", str(repo / ".venv")], check=True)
+        pins = h.requirement_closure(CLONE_PACKAGES)
+        pip = [str(repo / ".venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "--no-deps", "--no-compile", *pins], check=True, timeout=900)
+        subprocess.run([*pip, "--no-deps", "-e", str(repo)], check=True, timeout=900)
+        subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
+        yield repo
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+#: What grading needs from the environment (the rest comes with these).
+CLONE_PACKAGES = ("nbclient", "ipykernel", "nbformat", "pyyaml", "numpy", "filelock")
+CLONE_PACKAGES += ("threadpoolctl", "psutil")
+
+
+@pytest.mark.parametrize("who", ["this user", "an unprivileged user"])
+def test_a_clone_under_tmp_grades_with_its_own_python(built, clone, tmp_path_factory, who):
+    """The README's commands from a checkout under /tmp (hidden by the sandbox's own /tmp
+    until issue 16), with a venv under /tmp made from the system's Python; as this user (root
+    on CI) and as an unprivileged user (uid 65534 when this is root)."""
+    work = Path(tempfile.mkdtemp(prefix="grading-run-", dir="/tmp"))
+    try:
+        work.chmod(0o755)
+        subs, out, home = work / "subs", work / "out", work / "home"
+        for d in (subs, home):
+            d.mkdir()
+        points = master_points(ASSIGNMENT)
+        sol = h.load(built / "autograder" / f"{ASSIGNMENT}-solution.ipynb")
+        h.write(sol, subs / "solution.ipynb")
+        plant = h.plants_by_question(ASSIGNMENT)["q2"][0]
+        h.write(h.wrong_answer(sol, plant), subs / "wrong.ipynb")
+        shutil.copy(built / "student" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", subs / "empty.ipynb")
+        prefix: list[str] = []
+        if who == "an unprivileged user" and os.geteuid() == 0:
+            for d in (work, subs, home):
+                os.chown(d, 65534, 65534)
+            prefix = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--"]
+        python = str(clone / ".venv" / "bin" / "python")
+        cmd = [*prefix, python, "-m", "exercises.tools.grade", ASSIGNMENT, str(subs), str(out)]
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
+        proc = subprocess.run(cmd, cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr + proc.stdout
+        rows = h.read_csv(out / "grades.csv")
+        total = sum(points.values())
+        assert float(rows["solution.ipynb"]["total"]) == total
+        assert float(rows["wrong.ipynb"]["total"]) == total - points["q2"]
+        assert float(rows["empty.ipynb"]["total"]) == 0
+        assert {row["status"] for row in rows.values()} == {"ok"}
+        assert all(row["flags"] == "" for row in rows.values())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

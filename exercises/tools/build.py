@@ -6,8 +6,9 @@ For each ``exercises/masters/<name>.ipynb`` this writes
 
 * ``<student-dir>/<name>/<name>.ipynb`` and ``<student-dir>/<name>/tests/`` (public tests):
   what students get; committed, linked from the book (default ``exercises/student``);
-* ``<autograder-dir>/<name>.zip``: the otter autograder (public *and* hidden tests), and
-  ``<autograder-dir>/<name>-solution.ipynb``: build output, not committed
+* ``<autograder-dir>/<name>.zip``: otter's autograder (the public tests only: the hidden
+  checks live in ``exercises/masters/<name>.checks.py`` and are judged outside the sandbox by
+  ``make grade``), and ``<autograder-dir>/<name>-solution.ipynb``: build output, not committed
   (default ``exercises/autograder``).
 
 The student notebook's first cell is the Colab cell of ``exercises/tools/launch.py``: on Colab
@@ -34,7 +35,7 @@ MASTERS = ROOT / "exercises" / "masters"
 STUDENT = ROOT / "exercises" / "student"
 AUTOGRADER = ROOT / "exercises" / "autograder"
 
-#: The template of that cell (exercises/tools/grade.py recognises it in submissions).
+#: The template of that cell (exercises/tools/submission.py recognises it in submissions).
 COLAB_CELL = launch.EXERCISE_CELL
 
 
@@ -69,10 +70,10 @@ def build(name: str, student_dir: Path = STUDENT, autograder_dir: Path = AUTOGRA
         raise SystemExit(f"no master notebook {master} (masters: {', '.join(master_names())})")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "dist"
-        # otter assign runs the tests against the solution (run_tests: true) and fails if one
-        # does not pass, so a master whose hidden tests reject its own solution never builds.
+        # --no-run-tests: check_planted.py (run next by `make assignments`, and by the tests)
+        # runs every public test and every check against the solution, in-process.
         proc = subprocess.run(
-            [sys.executable, "-m", "otter", "assign", str(master), str(out)],
+            [sys.executable, "-m", "otter", "assign", "--no-run-tests", str(master), str(out)],
             capture_output=True,
             text=True,
         )

@@ -1,27 +1,41 @@
-"""Grade ONE submission with otter and report the per-case results (run inside the sandbox).
+"""Run ONE stripped submission and its probes, inside the sandbox, and stream what happens.
 
-    python runner.py SUBMISSION AUTOGRADER_ZIP --assignment NAME --result-fd FD
-        [--max-processes N] [--sandboxed]
+    python runner.py NOTEBOOK PROBES --result-fd FD --max-processes N --cell-timeout S
+        [--sandboxed]
 
-This is the per-submission side of ``make grade`` (``exercises/tools/grade.py`` is the batch
-side; ``exercises/tools/sandbox.py`` builds the sandbox it runs in). It only needs the
-standard library, nbformat and otter, so the sandbox does not show it the repository.
+This is the per-submission side of ``make grade`` (``batch.py`` starts it, inside the sandbox
+of ``sandbox.py``). It needs only the standard library, nbformat and nbclient (with
+ipykernel), so the sandbox shows it nothing of the repository. Nothing is judged here: this
+process shares the sandbox with the submission's kernel, so what it reports is only data, and
+the judge outside compares that data with the master's solution.
 
-1. Lowers the process-count limit (``RLIMIT_NPROC``) for itself and everything it starts.
-2. Reads the notebook and prepares a copy: the kernel forced to ``python3``; all otter metadata
-   dropped but the assignment name (tests embedded there would otherwise run), which is set to
-   ``--assignment`` if the notebook has none; a first cell that keeps a reference to the
-   pristine ``builtins`` (and stops otter from recording the student's own ``grader.check``
-   calls), and a last cell that restores ``builtins``, ``__import__``, the working directory and
-   tracing, forgets any result recorded so far, then lets otter record again. So otter's
-   closing cell runs every test once, at the end, against the untouched builtins, in the
-   notebook's first working directory.
-3. Grades it with ``otter.api.grade_submission`` (otter's documented API).
-4. Writes one JSON document to the result file descriptor: per question, every test case's
-   code, ``hidden`` and ``passed`` (the batch side recomputes the score from these with the
-   zip's points and checks the code against the zip), the public tests' output, and the errors
-   the notebook's cells raised. Nothing is scored here: this process shares the sandbox with
-   the submission's kernel, so its report is only as trustworthy as that kernel.
+1. Lowers the process-count limit (``RLIMIT_NPROC``) for itself and everything it starts and,
+   in the sandbox's own PID namespace, watches the number of processes (past the limit, all
+   of them but this one are killed).
+2. Executes NOTEBOOK (already stripped outside: no outputs, no metadata) with nbclient in a
+   fresh ``python3`` kernel, cell by cell: a cell that raises does not stop the others; a cell
+   that runs longer than ``--cell-timeout`` seconds is interrupted, and the next one runs.
+   Outputs are dropped as they arrive (only errors are kept, in a line each).
+3. Executes the probe cell: PROBES (JSON: the harness ``probe.py``'s source, the probes'
+   sources and parameters, the per-probe time limit) run in the same kernel, after the
+   student's last cell, each probe in a namespace of its own.
+4. Writes newline-delimited JSON records to the file descriptor ``--result-fd`` as things
+   happen (the batch reads them as they come)::
+
+       {"event": "start"}
+       {"event": "cell", "cell": 12}                          before cell 12 (1-based) runs
+       {"event": "cell_error", "cell": 12, "ename": "NameError", "evalue": "..."}
+       {"event": "cell_timeout", "cell": 12, "seconds": 60}
+       {"event": "kernel_died", "cell": 12}
+       {"event": "probing"}
+       {"event": "probe", "probe": "loss_one_hot"}            a probe starts
+       {"event": "probe_result", "probe": "loss_one_hot", "result": {...}}
+       {"event": "too_many_processes", "limit": 64}
+       {"event": "failed", "text": "..."}                     the runner itself failed
+       {"event": "done"}                                      the last record
+
+Everything else (each cell's number as it starts, the errors' tracebacks) goes to standard
+output, the instructor's log.
 """
 
 from __future__ import annotations
@@ -37,45 +51,30 @@ import signal
 import sys
 import threading
 import time
-import traceback
 
-FIRST_CELL = """\
-import builtins as __grading_builtins__
-import os as __grading_os__
-import sys as __grading_sys__
-from otter.execute import Checker as __grading_checker__
-__grading_saved__ = (
-    __grading_builtins__,
-    dict(__grading_builtins__.__dict__),
-    __grading_os__.getcwd(),
-    __grading_os__.chdir,
-    __grading_sys__.settrace,
-    __grading_sys__.setprofile,
-    __grading_sys__.modules,
-    __grading_checker__.enable_tracking,
-    __grading_checker__.clear_results,
-    globals(),
-)
-__grading_checker__.disable_tracking()
-"""
-
-# Uses only names bound in FIRST_CELL, attribute access and subscripts: no builtin is looked up.
-LAST_CELL = """\
-(__grading_b__, __grading_d__, __grading_cwd__, __grading_chdir__, __grading_settrace__,
- __grading_setprofile__, __grading_modules__, __grading_enable__, __grading_clear__,
- __grading_ns__) = __grading_saved__
-__grading_settrace__(None)
-__grading_setprofile__(None)
-__grading_modules__["builtins"] = __grading_b__
-__grading_b__.__dict__.update(__grading_d__)
-__grading_ns__["__builtins__"] = __grading_b__
-__grading_chdir__(__grading_cwd__)
-__grading_clear__()
-__grading_enable__()
-"""
-
-MARK = "grading_cell"  # cell metadata: the cell's number in the submitted notebook (1-based)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: The largest probe result forwarded (bytes of JSON); a larger one is {"too_large": ...}.
+MAX_RESULT_BYTES = 32 * 2**20
+
+
+class Records:
+    """The result pipe: one JSON document per line, written whole, from any thread."""
+
+    def __init__(self, fd: int):
+        self.fd, self.lock, self.done = fd, threading.Lock(), False
+
+    def finish(self) -> None:
+        """The last record, once."""
+        if not self.done:
+            self.send(event="done")
+            self.done = True
+
+    def send(self, **record) -> None:
+        line = (json.dumps(record, allow_nan=False) + "\n").encode("utf-8")
+        with self.lock:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(self.fd, view) :]
 
 
 def _not_dumpable() -> None:
@@ -84,69 +83,19 @@ def _not_dumpable() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
 
 
-def prepare(nb, assignment: str):
-    """The notebook otter grades: see the module docstring, step 2."""
-    import nbformat
-
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    name = nb.metadata.get("otter", {}).get("assignment_name")
-    nb.metadata["otter"] = {"assignment_name": name if isinstance(name, str) else assignment}
-    for number, cell in enumerate(nb.cells, start=1):
-        cell.metadata.pop("otter", None)
-        cell.metadata[MARK] = number
-    nb.cells.insert(0, nbformat.v4.new_code_cell(FIRST_CELL))
-    nb.cells.append(nbformat.v4.new_code_cell(LAST_CELL))
-    return nb
-
-
-def cell_errors(executed) -> list[dict]:
-    """The errors raised by the submission's own cells: [{cell, ename, evalue, traceback}]."""
-    errors = []
-    for cell in getattr(executed, "cells", []):
-        if cell.get("cell_type") != "code" or MARK not in cell.metadata:
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                errors.append(
-                    {
-                        "cell": cell.metadata[MARK],
-                        "ename": str(out.get("ename", "")),
-                        "evalue": str(out.get("evalue", ""))[:500],
-                        "traceback": _ANSI.sub("", "\n".join(out.get("traceback", [])))[-4000:],
-                    }
-                )
-    return errors
-
-
-def report(results) -> dict:
-    """Per question: every case's code, hidden flag and outcome; the public tests' summary."""
-    questions, public = {}, []
-    for name, test_file in results.results.items():
-        outcome = {id(r.test_case): r.passed for r in test_file.test_case_results}
-        questions[name] = [
-            {"code": tc.body, "hidden": bool(tc.hidden), "passed": bool(outcome.get(id(tc)))}
-            for tc in test_file.test_cases
-        ]
-        public.append(test_file.summary(public_only=True).strip())
-    return {"questions": questions, "public": "\n\n".join(public)}
-
-
 class ProcessWatch(threading.Thread):
     """Counts the sandbox's processes; past the limit, kills all of them but this one."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, records: Records):
         super().__init__(daemon=True)
-        self.limit, self.tripped, self.most = limit, False, 0
+        self.limit, self.records, self.tripped = limit, records, False
 
     def run(self) -> None:
         while True:
             count = sum(name.isdigit() for name in os.listdir("/proc"))
-            self.most = max(self.most, count)
             if count >= self.limit:
+                if not self.tripped:
+                    self.records.send(event="too_many_processes", limit=self.limit)
                 self.tripped = True
                 for _ in range(50):  # kill(-1): every process this uid may signal here, not us
                     with contextlib.suppress(ProcessLookupError):
@@ -164,78 +113,148 @@ def _in_own_pid_namespace() -> bool:
         return False
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="runner", description=__doc__.split("\n\n")[0])
-    parser.add_argument("submission")
-    parser.add_argument("autograder")
-    parser.add_argument("--assignment", required=True)
-    parser.add_argument("--result-fd", type=int, required=True)
-    parser.add_argument("--max-processes", type=int, default=64)
-    parser.add_argument("--sandboxed", action="store_true")
-    args = parser.parse_args(argv)
-    result = os.fdopen(args.result_fd, "w", encoding="utf-8")
-    os.set_inheritable(args.result_fd, False)
-    _not_dumpable()
+def make_client(nb, records: Records, *, cell_timeout: int, probe_index: int, mime: str, cwd):
+    """An nbclient NotebookClient that keeps no outputs: errors become records, and the probe
+    cell's messages (display data of type ``mime``) become probe records."""
+    from nbclient import NotebookClient
 
-    def finish(**fields) -> int:
-        result.write(json.dumps(fields))
-        result.close()
-        return 0
+    class Client(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            msg_type, content = msg["msg_type"], msg["content"]
+            if msg_type == "error":
+                trace = _ANSI.sub("", "\n".join(content.get("traceback") or []))[-4000:]
+                print(f"--- cell {cell_index + 1} raised:\n{trace}", flush=True)
+                if cell_index != probe_index:
+                    records.send(
+                        event="cell_error",
+                        cell=cell_index + 1,
+                        ename=str(content.get("ename", ""))[:200],
+                        evalue=str(content.get("evalue", ""))[:500],
+                    )
+            elif cell_index == probe_index and msg_type == "display_data":
+                text = (content.get("data") or {}).get(mime)
+                if isinstance(text, str):
+                    self.probe_message(text)
+            return None  # nothing is stored
 
-    watch = None
-    if args.sandboxed:
-        # tasks (threads count); the watch below turns "too many processes" into an error
-        tasks = 4 * args.max_processes
-        resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
-        if _in_own_pid_namespace():
-            watch = ProcessWatch(args.max_processes)
-            watch.start()
+        def probe_message(self, text: str) -> None:
+            try:
+                message = json.loads(text)
+            except ValueError:
+                return
+            if not isinstance(message, dict):
+                return
+            if isinstance(message.get("start"), str):
+                records.send(event="probe", probe=message["start"])
+            elif isinstance(message.get("probe"), str):
+                result = message.get("result")
+                if len(text) > MAX_RESULT_BYTES:
+                    result = {"too_large": len(text)}
+                records.send(event="probe_result", probe=message["probe"], result=result)
 
+        def handle_comm_msg(self, outs, msg, cell_index):
+            return None  # widgets: nothing to keep
+
+        def _update_display_id(self, display_id, msg):
+            return None
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            if self.current != probe_index:
+                records.send(event="cell_timeout", cell=self.current + 1, seconds=timeout)
+            return await super()._async_handle_timeout(timeout, cell)
+
+    client = Client(
+        nb,
+        timeout=cell_timeout,
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        kernel_name="python3",
+        record_timing=False,
+        store_widget_state=False,
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.current = -1  # the index of the cell running
+    return client
+
+
+def run(args, records: Records, watch: ProcessWatch | None) -> None:
     import nbformat
+    from nbclient.exceptions import DeadKernelError
 
-    try:
-        nb = nbformat.read(args.submission, as_version=4)
-        nbformat.validate(nb)
-    except Exception as e:  # noqa: BLE001 - any unreadable file is the same answer
-        return finish(status="error", detail=f"not a readable notebook: {type(e).__name__}")
+    with open(args.probes, encoding="utf-8") as f:
+        spec = json.load(f)
+    with open(args.notebook, encoding="utf-8") as f:
+        nb = nbformat.read(f, as_version=4)
+    probes, probe_timeout = spec["probes"], spec["probe_timeout"]
+    cell = nbformat.v4.new_code_cell(spec["cell"])
+    nb.cells.append(cell)
+    probe_index = len(nb.cells) - 1
     work = os.path.join(os.getcwd(), "work")
     os.makedirs(work, exist_ok=True)
-    path = os.path.join(work, "submission.ipynb")
-    nbformat.write(prepare(nb, args.assignment), path)
-    print(f"grading {os.path.basename(args.submission)} for {args.assignment}", flush=True)
+    client = make_client(
+        nb,
+        records,
+        cell_timeout=args.cell_timeout,
+        probe_index=probe_index,
+        mime=spec["mime"],
+        cwd=work,
+    )
+    records.send(event="start")
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            if index == probe_index:
+                records.send(event="probing")
+                # the harness stops each probe after probe_timeout; this is the backstop
+                client.timeout = int(probe_timeout * (len(probes) + 1) + 30)
+            else:
+                records.send(event="cell", cell=index + 1)
+            print(f"cell {index + 1}", flush=True)
+            client.current = index
+            try:
+                client.execute_cell(cell, index)
+            except DeadKernelError:
+                if watch is None or not watch.tripped:
+                    records.send(event="kernel_died", cell=index + 1)
+                break
+            cell.outputs = []
+        # the row is complete now: the batch ends the sandbox on this record, whatever the
+        # kernel's leftovers (a forked process holding its sockets) would do at shutdown
+        records.finish()
 
-    from otter.api import grade_submission
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="runner", description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebook", help="the stripped notebook (JSON)")
+    parser.add_argument("probes", help="the probe cell and the probes (JSON)")
+    parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument("--max-processes", type=int, required=True)
+    parser.add_argument("--cell-timeout", type=int, required=True)
+    parser.add_argument("--sandboxed", action="store_true")
+    args = parser.parse_args(argv)
+    os.set_inheritable(args.result_fd, False)
+    records = Records(args.result_fd)
+    _not_dumpable()
+    watch = None
+    if args.sandboxed:
+        tasks = 4 * args.max_processes  # threads count; the watch turns a fork bomb into a record
+        resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
+        if _in_own_pid_namespace():
+            watch = ProcessWatch(args.max_processes, records)
+            watch.start()
     try:
-        results = grade_submission(path, args.autograder)
-    except Exception as e:  # noqa: BLE001
-        if watch is not None and watch.tripped:
-            return finish(status="error", detail=_too_many(watch))
-        traceback.print_exc()
-        name = type(e).__name__
-        detail = str(e).strip().splitlines()[-1:] or [""]
-        if name == "OtterRuntimeError":
-            return finish(status="error", detail=f"otter refused it: {detail[0]}"[:300])
-        return finish(status="error", detail=f"grading failed: {name}: {detail[0]}"[:300])
-    if watch is not None and watch.tripped:
-        return finish(status="error", detail=_too_many(watch))
-    errors = cell_errors(results.notebook)
-    for err in errors:
-        print(f"\n--- cell {err['cell']} raised {err['ename']}:\n{err['traceback']}", flush=True)
-    crash = results.catastrophic_error
-    return finish(
-        status="ok",
-        **report(results),
-        cell_errors=errors,
-        crash=f"{type(crash).__name__}: {crash}"[:300] if crash is not None else "",
-    )
+        run(args, records, watch)
+    except Exception as e:  # noqa: BLE001 - reported, then the batch decides
+        if watch is None or not watch.tripped:
+            import traceback
 
-
-def _too_many(watch: ProcessWatch) -> str:
-    return (
-        f"the notebook started too many processes (limit {watch.limit}); "
-        "they were all killed (a fork bomb?)"
-    )
+            traceback.print_exc()
+            records.send(event="failed", text=f"{type(e).__name__}: {e}"[:500])
+    records.finish()
+    os.close(args.result_fd)
+    return 0
 
 
 if __name__ == "__main__":
