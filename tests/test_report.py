@@ -555,3 +555,18 @@ def test_answers_page_lists_every_answer_and_saves_points(context, served, out, 
     assert '"why" needs one more sentence' in (rerun / "feedback" / "bob.txt").read_text()
     assert not errors and not context.blocked, (errors, context.blocked)
     page.close()
+
+
+def test_the_instructors_page_names_the_files_and_columns_it_explains():
+    from exercises.tools import manual_points, report_pages
+
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    for name in (
+        manual_points.MANUAL_FILE,
+        "report/index.html",
+        "report/" + report_pages.answers_page("<question>"),
+        "feedback/<file>.txt",
+    ):
+        assert f"OUT/{name}`" in page, name
+    for column in manual_points.FIELDS:
+        assert f"`{column}`" in page, column
