@@ -10,8 +10,6 @@ expected values, grading paths): the tests check that it never reaches a feedbac
 
 from __future__ import annotations
 
-import copy
-
 ASSIGNMENT = "01_minibatch"
 SECRET = "HIDDEN-7f3a"
 
@@ -102,9 +100,11 @@ def make_verdict(
     flags: tuple[str, ...] = (),
     sandboxed: bool = True,
     answer: str | None = None,
+    why: dict[tuple[str, str], str] | None = None,
 ) -> dict:
-    """A verdict in the judge's schema. ``failed``: the (question, check) pairs that fail; a
-    verdict whose status is not ``ok`` fails every check (no data came back)."""
+    """A verdict in the judge's schema. ``failed``: the (question, check) pairs that fail,
+    ``why``: what the judge met for some of them; a verdict whose status is not ``ok`` has
+    no check results (its code never reached the probes) and 0 points."""
     questions = {}
     for name, (points, manual, checks) in QUESTIONS.items():
         if manual:
@@ -114,19 +114,22 @@ def make_verdict(
             continue
         results = []
         for check, (_, text) in checks.items():
-            passed = status == "ok" and (name, check) not in failed
-            # what a judge may keep beside the message: never for the student's eyes
+            if status != "ok":
+                continue
+            passed = (name, check) not in failed
             results.append(
                 {
                     "name": check,
                     "passed": passed,
                     "message": text,
+                    "why": None if passed else (why or {}).get((name, check)),
+                    # what a judge might keep beside: never for the student's eyes
                     "got": f"{SECRET} got",
                     "expected": f"{SECRET} expected",
                     "detail": f"raised ValueError: shapes (7,3) {SECRET}",
                 }
             )
-        all_passed = all(r["passed"] for r in results)
+        all_passed = bool(results) and all(r["passed"] for r in results)
         questions[name] = {
             "points": float(points) if all_passed else 0.0,
             "max": float(points),
@@ -136,45 +139,35 @@ def make_verdict(
     return {
         "file": file,
         "assignment": ASSIGNMENT,
+        "sha256": "0" * 64,
+        "grading_key": "1" * 64,
         "status": status,
         "problem": problem,
         "questions": questions,
         "cell_errors": [dict(e) for e in cell_errors],
         "flags": list(flags),
+        "stripped_bytes": 0,
         "sandboxed": sandboxed,
     }
 
 
-#: One problem of each kind a student can act on, with the numbers its sentence needs.
+#: One problem of each kind a student can act on, with the numbers a sentence needs and no
+#: ``text`` (feedback.kind_sentence writes it); the judge's own texts are in JUDGE_TEXTS.
 PROBLEMS = {
-    "too-large": {
-        "kind": "too-large",
-        "size": 600 * 2**20,
-        "limit": 512 * 2**20,
-        "text": f"notebook of 600 MB, over the 512 MB limit ({SECRET} /srv/grading/x)",
-    },
-    "unreadable": {"kind": "unreadable", "text": f"not JSON: Expecting value ({SECRET})"},
-    "timeout": {
-        "kind": "timeout",
-        "question": "q3",
-        "cell": 12,
-        "seconds": 300,
-        "text": f"no result within 300 s, cell 12 ({SECRET})",
-    },
-    "crashed": {
-        "kind": "crashed",
-        "question": "q2",
-        "cell": 9,
-        "text": f"kernel died: SIGSEGV ({SECRET})",
-    },
-    "too-many-processes": {
-        "kind": "too-many-processes",
-        "question": "q1",
-        "cell": 5,
-        "limit": 64,
-        "text": f"more than 64 processes ({SECRET})",
-    },
-    "no-data": {"kind": "no-data", "text": f"no probes record ({SECRET})"},
+    "too-large": {"kind": "too-large", "size": 600 * 2**20, "limit": 512 * 2**20},
+    "unreadable": {"kind": "unreadable"},
+    "timeout": {"kind": "timeout", "question": "q3", "cell": 12, "seconds": 300},
+    "crashed": {"kind": "crashed", "question": "q2", "cell": 9},
+    "too-many-processes": {"kind": "too-many-processes", "question": "q1", "cell": 5, "limit": 64},
+    "no-data": {"kind": "no-data"},
+    "sandbox": {"kind": "sandbox"},
+}
+
+JUDGE_TEXTS = {
+    "timeout": "your code ran for more than 300 s in question q3 (cell 12) and was stopped: "
+    "look for a loop that never ends",
+    "too-large": "your notebook holds 600 MB, more than the 512 MB that can be graded: clear "
+    "its outputs and hand it in again",
 }
 
 
@@ -186,6 +179,7 @@ def batch() -> list[dict]:
         make_verdict(
             "bob.ipynb",
             failed=(("q1", "integer labels"), ("q1", "one sample"), ("q3", "x restored")),
+            why={("q1", "one sample"): "your code raised IndexError"},
         ),
         make_verdict(
             "cy.ipynb",
@@ -205,8 +199,16 @@ def batch() -> list[dict]:
                 },
             ),
         ),
-        make_verdict("dan.ipynb", status="timeout", problem=copy.deepcopy(PROBLEMS["timeout"])),
-        make_verdict("fay.ipynb", status="error", problem=copy.deepcopy(PROBLEMS["too-large"])),
+        make_verdict(
+            "dan.ipynb",
+            status="timeout",
+            problem={**PROBLEMS["timeout"], "text": JUDGE_TEXTS["timeout"]},
+        ),
+        make_verdict(
+            "fay.ipynb",
+            status="error",
+            problem={**PROBLEMS["too-large"], "text": JUDGE_TEXTS["too-large"]},
+        ),
         make_verdict("gus.ipynb", failed=(("q4", "formula"),), sandboxed=False),
     ]
     return verdicts

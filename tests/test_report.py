@@ -120,6 +120,26 @@ def test_points_and_totals_per_question():
     assert total_line(text) == (earned, sum(p for p, _, _ in fx.QUESTIONS.values()))
 
 
+def test_what_the_judge_met_is_said_under_the_check():
+    bob = fx.batch()[2]
+    why = {
+        (q, c["name"]): c["why"] for q, d in bob["questions"].items() for c in d.get("checks", [])
+    }
+    assert why[("q1", "one sample")]
+    q1 = flat(blocks(feedback_text(bob))["q1"])
+    message = flat(fx.message("q1", "one sample").removeprefix("q1:"))
+    assert message in q1 and why[("q1", "one sample")] in q1.split(message, 1)[1]
+
+
+def test_the_judges_problem_text_is_the_students_sentence():
+    for verdict in fx.batch():
+        problem = verdict["problem"]
+        if problem and problem.get("text"):
+            text = feedback_text(verdict)
+            assert flat(problem["text"])[1:] in flat(text)
+            assert problem["text"][0].upper() + problem["text"][1:5] in text
+
+
 def test_nothing_but_the_messages_reaches_the_student():
     """Hidden inputs, expected values, the judge's details and grading paths stay out."""
     verdicts = [fx.make_verdict("bob.ipynb", failed=(("q1", "integer labels"),))]

@@ -25,7 +25,7 @@ import math
 import re
 import textwrap
 
-__all__ = ["feedback_text", "problem_sentence"]
+__all__ = ["feedback_text", "kind_sentence", "problem_sentence"]
 
 #: At most this many characters of an error's message, and this many cell errors per file.
 MAX_ERROR_CHARS = 200
@@ -87,15 +87,38 @@ def _where(problem: dict) -> str:
 def problem_sentence(problem: dict) -> str:
     """What went wrong with a submission as a whole, and what to do, for the student.
 
+    The judge's ``text`` when the problem has one (it is written for the student), made a
+    sentence; otherwise a sentence for the problem's ``kind`` built from the numbers it
+    carries (:func:`kind_sentence`).
+
     Parameters
     ----------
     problem : dict
-        A verdict's ``problem``: ``kind`` (``too-large``, ``unreadable``, ``timeout``,
-        ``crashed``, ``too-many-processes``, ``no-data``, ``sandbox``), optionally
-        ``question`` and ``cell`` (where it happened), ``seconds`` (the time limit),
-        ``size`` and ``limit`` (bytes for ``too-large``, a process count for
-        ``too-many-processes``) and ``text`` (the judge's description, used for a kind not
-        listed here).
+        A verdict's ``problem`` (``kind``, ``question``, ``cell``, ``text``, ...).
+
+    Returns
+    -------
+    str
+        One paragraph, without a trailing newline.
+    """
+    text = " ".join(str(problem.get("text") or "").split())
+    if not text:
+        return kind_sentence(problem)
+    text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "...", text)
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def kind_sentence(problem: dict) -> str:
+    """A sentence for a problem without the judge's text, from its kind and numbers.
+
+    Parameters
+    ----------
+    problem : dict
+        ``kind`` (``too-large``, ``unreadable``, ``timeout``, ``crashed``,
+        ``too-many-processes``, ``no-data``, ``sandbox``), optionally ``question`` and
+        ``cell`` (where it happened), ``seconds`` (the time limit), ``size`` and ``limit``
+        (bytes for ``too-large``, a process count for ``too-many-processes``).
 
     Returns
     -------
@@ -158,8 +181,7 @@ def problem_sentence(problem: dict) -> str:
             "in your work. Your instructor sees it in the grading report and will grade it "
             "again."
         )
-    text = str(problem.get("text") or "").strip()
-    return text or "Your notebook could not be graded to the end."
+    return "Your notebook could not be graded to the end."
 
 
 def _short(text: object) -> str:
@@ -175,12 +197,16 @@ def _error_line(error: dict) -> str:
     return f"Cell {error.get('cell', '?')} raised {name}" + (f": {evalue}" if evalue else "")
 
 
-def _message(question: str, message: object) -> list[str]:
-    """A check's message as bullet lines, without a leading "q2: " (it sits under q2)."""
+def _message(question: str, message: object, why: object = None) -> list[str]:
+    """A check's message as bullet lines, without a leading "q2: " (it sits under q2), and
+    what the judge met, when it says (``why``: "your code raised IndexError")."""
     text = str(message or "").strip()
     text = text.removeprefix(f"{question}:").strip() or "this check failed."
     first, *rest = text.splitlines()
-    return [*_fill(first, "  - ", "    "), *(f"    {line}" for line in rest)]
+    lines = [*_fill(first, "  - ", "    "), *(f"    {line}" for line in rest)]
+    if why:
+        lines += _fill(f"({_short(why)})", "    ", "    ")
+    return lines
 
 
 def _manual_lines(name: str, question: dict) -> list[str]:
@@ -188,8 +214,9 @@ def _manual_lines(name: str, question: dict) -> list[str]:
     points = question.get("points")
     if points is None:
         upto = f" (up to {_points(maximum)} points)" if maximum else ""
-        return [f"{name}: read by your instructor{upto}"]
-    lines = [f"{name}: {_of(points, maximum)}, from your instructor"]
+        lines = [f"{name}: read by your instructor{upto}"]
+    else:
+        lines = [f"{name}: {_of(points, maximum)}, from your instructor"]
     comment = str(question.get("comment") or "").strip()
     if comment:
         first, *rest = comment.splitlines()
@@ -209,10 +236,10 @@ def _auto_lines(name: str, question: dict, errors: list[dict], checked: bool) ->
     if checked and not passed:
         seen = set()
         for check in question.get("checks") or []:
-            message = str(check.get("message") or "")
-            if not check.get("passed") and message not in seen:
-                seen.add(message)
-                lines += _message(name, message)
+            said = (str(check.get("message") or ""), str(check.get("why") or ""))
+            if not check.get("passed") and said not in seen:
+                seen.add(said)
+                lines += _message(name, *said)
     return lines
 
 

@@ -526,6 +526,11 @@ def explain_page(
         '<p><a href="index.html">Back to the report</a></p>',
         f'<p id="counts">{len(verdicts)} submissions, {answered} with an answer, points '
         f"entered for {entered}. The question is worth {_pts(maximum)} points.</p>",
+        ""
+        if maximum
+        else "<p>Its master gives it no points: you can leave comments for the students; to "
+        "give points, set <code>points:</code> in its <code>BEGIN QUESTION</code> cell and run "
+        "<code>make assignments</code> and <code>make grade</code> again.</p>",
         "<p>Enter points here, or in the spreadsheet <code>"
         f"{esc(manual_path)}</code> itself. Here: type the points (and a comment the student "
         "will read, if you like), press the button, and save the downloaded "
