@@ -45,6 +45,7 @@ __all__ = [
     "ManualPointsError",
     "csv_fields",
     "csv_row",
+    "csv_text",
     "merge_manual",
     "read_manual_points",
     "write_all",
@@ -179,14 +180,21 @@ def _write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda f: f.write(text), mode="w", newline="")
 
 
+def csv_text(fields: list[str], rows: list[dict[str, str]], header: bool = True) -> str:
+    """Rows of ``grades.csv`` as CSV text (the header first unless ``header`` is False):
+    what the batch appends as each row comes, and :func:`write_all` writes at the end."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def grades_csv(verdicts: list[dict], config: dict, manual: dict[tuple[str, str], float]) -> str:
     """The whole ``grades.csv`` as text, sorted by file name."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=csv_fields(config))
-    writer.writeheader()
-    for verdict in sorted(verdicts, key=lambda v: v["file"]):
-        writer.writerow(csv_row(verdict, manual))
-    return buffer.getvalue()
+    rows = [csv_row(v, manual) for v in sorted(verdicts, key=lambda v: v["file"])]
+    return csv_text(csv_fields(config), rows)
 
 
 def write_all(out: Path, verdicts: list[dict], config: dict) -> None:
