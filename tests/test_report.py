@@ -204,6 +204,25 @@ def test_manual_question_pending_then_entered():
     assert blocks(entered)[MANUAL].startswith(f"{MANUAL}: 1.5 of 2 points")
 
 
+def test_an_unanswered_question_is_said_so_without_every_check():
+    failed = tuple(("q2", c) for c in fx.QUESTIONS["q2"][2])
+    verdict = fx.make_verdict("blank.ipynb", failed=failed)
+    verdict["questions"]["q2"]["answered"] = False
+    q2 = flat(blocks(feedback_text(verdict))["q2"])
+    assert q2.startswith("q2: 0 of 2 points")
+    for check in fx.QUESTIONS["q2"][2]:
+        assert flat(fx.message("q2", check).removeprefix("q2:")) not in q2
+
+
+def test_a_manual_question_without_points_leaves_the_total_final():
+    verdict = fx.make_verdict("ada.ipynb")
+    verdict["questions"][MANUAL]["max"] = 0.0
+    text = feedback_text(verdict)
+    first = text.splitlines()[1]
+    assert MANUAL not in first
+    assert total_line(text) == (sum(fx.QUESTIONS[q][0] for q in AUTO),) * 2
+
+
 # ---- grades.csv and manual points -----------------------------------------------------------
 
 

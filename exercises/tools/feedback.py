@@ -8,7 +8,8 @@ in ``exercises/tools/judge.py``) into plain UTF-8 text for the student:
   plain sentence saying what happened and what to do (:func:`problem_sentence`);
 * per question, in the notebook's order: the points, and under a question that lost its
   points, the errors its cells raised (by cell number) and the message of each check it
-  failed (written for that check: what was expected and a hint);
+  failed (written for that check: what was expected and a hint), or "not answered yet"
+  when the verdict says the question was not answered (``answered: false``);
 * the errors of cells outside any question;
 * manual (*Explain*) questions: "read by your instructor", or, once entered in
   ``manual-points.csv``, the points and the instructor's comment.
@@ -229,11 +230,13 @@ def _auto_lines(name: str, question: dict, errors: list[dict], checked: bool) ->
     maximum = float(question.get("max") or 0)
     points = question.get("points") or 0.0
     passed = checked and points >= maximum
+    blank = checked and not passed and question.get("answered") is False
     state = ", every check passed" if passed else "" if checked else " (not checked)"
+    state = ": not answered yet" if blank else state
     lines = [f"{name}: {_of(points, maximum)}{state}"]
     for error in errors:
         lines += _fill(_error_line(error), "  ", "    ")
-    if checked and not passed:
+    if checked and not passed and not blank:
         seen = set()
         for check in question.get("checks") or []:
             said = (str(check.get("message") or ""), str(check.get("why") or ""))
@@ -265,7 +268,11 @@ def feedback_text(verdict: dict) -> str:
     errors = [e for e in verdict.get("cell_errors") or [] if isinstance(e, dict)]
     errors = errors[:MAX_CELL_ERRORS]
     auto = {q: d for q, d in questions.items() if not d.get("manual")}
-    pending = [q for q, d in questions.items() if d.get("manual") and d.get("points") is None]
+    pending = [
+        q
+        for q, d in questions.items()
+        if d.get("manual") and d.get("points") is None and float(d.get("max") or 0) > 0
+    ]
     earned = sum(float(d.get("points") or 0) for d in questions.values())
     maximum = sum(float(d.get("max") or 0) for d in questions.values())
 
