@@ -5,28 +5,27 @@ Run from the repository root on an otherwise idle machine:
     python -m benchmarks.bench_grade [--assignment NAME ...] [--copies N] [--rounds R]
 
 For each assignment (default: every master), two batches of ``N`` submissions each are
-graded the way ``make grade`` grades them (``exercises.tools.grade.grade``: sandboxed, on
-every core): ``N`` copies of the solution, and ``N`` copies of one typical wrong answer (the
-solution with the master's first planted wrong answer, ``exercises/masters/<name>.planted/``,
-run last so that it replaces the right one). Each copy differs by one markdown cell, so no
-two submissions are the same bytes. The batches alternate over ``R`` rounds, each into a new
-output folder (nothing is reused from a previous run). Each row of the table is the median
-over the rounds of the batch's wall time, and ``N / median * 60`` submissions per minute.
-The first lines say how many cores the machine has and how many the grader may use.
+graded the way ``make grade`` grades them (``exercises.tools.batch.grade`` with its default
+settings: sandboxed, on every core): ``N`` copies of the solution, and ``N`` copies of one
+typical wrong answer (the solution with the master's first planted wrong answer,
+``exercises/masters/<name>.planted/``, run last so that it replaces the right one). Each
+copy differs by one markdown cell, so no two submissions are the same bytes. The batches
+alternate over ``R`` rounds, each into a new output folder (nothing is reused from a
+previous run). Each row of the table is the median over the rounds of the batch's wall
+time, and ``N / median * 60`` submissions per minute. The first lines say how many cores the
+machine has and how many the grader may use.
 
-Every batch is checked: each solution must grade ``ok`` with every automatically graded point,
-each wrong answer ``ok`` with fewer, otherwise the benchmark stops (a fast wrong grader is not
-a result). The solution notebooks come from ``make assignments``
-(``exercises/autograder/<name>-solution.ipynb``); missing ones are built into a temporary
-folder first.
+Every batch is checked from its verdicts: each solution must grade ``ok`` with every
+automatically graded point, each wrong answer ``ok`` with fewer, otherwise the benchmark
+stops (a fast wrong grader is not a result). The solution notebooks come from
+``make assignments`` (``exercises/autograder/<name>-solution.ipynb``); missing ones are built
+into a temporary folder first.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import csv
-import io
 import os
 import statistics
 import subprocess
@@ -37,16 +36,16 @@ from pathlib import Path
 
 import nbformat
 
-from exercises.tools import build, grade
+from exercises.tools import batch, build
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def solution_notebooks(names: list[str], scratch: Path) -> tuple[Path, dict[str, Path]]:
-    """The autograder folder and each assignment's solution notebook (built if missing)."""
+def solution_notebooks(names: list[str], scratch: Path) -> dict[str, Path]:
+    """Each assignment's solution notebook (built into ``scratch`` if missing)."""
     folder = build.AUTOGRADER
     if all((folder / f"{name}-solution.ipynb").is_file() for name in names):
-        return folder, {name: folder / f"{name}-solution.ipynb" for name in names}
+        return {name: folder / f"{name}-solution.ipynb" for name in names}
     folder = scratch / "autograder"
     print(f"building {', '.join(names)} into a temporary folder (make assignments does it once)")
     subprocess.run(
@@ -55,7 +54,7 @@ def solution_notebooks(names: list[str], scratch: Path) -> tuple[Path, dict[str,
         check=True,
         cwd=ROOT,
     )
-    return folder, {name: folder / f"{name}-solution.ipynb" for name in names}
+    return {name: folder / f"{name}-solution.ipynb" for name in names}
 
 
 def first_plant(name: str) -> Path:
@@ -83,43 +82,27 @@ def wrong_answer(solution: nbformat.NotebookNode, plant: Path) -> nbformat.Noteb
     return nb
 
 
-def auto_points(out: Path) -> dict[str, tuple[str, float, float]]:
-    """file -> (status, total, the automatically graded maximum) from ``OUT/grades.csv``
-    (``max_total`` less the manual questions' ``max`` in ``OUT/manual-points.csv``)."""
-    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    manual: dict[str, float] = {}
-    manual_file = out / "manual-points.csv"
-    if manual_file.is_file():
-        text = manual_file.read_text(encoding="utf-8-sig")
-        for row in csv.DictReader(io.StringIO(text)):
-            manual[row["file"]] = manual.get(row["file"], 0.0) + float(row["max"] or 0)
-    return {
-        r["file"]: (
-            r["status"],
-            float(r["total"]),
-            float(r["max_total"]) - manual.get(r["file"], 0),
-        )
-        for r in rows
-    }
+def auto_points(verdict: dict) -> tuple[float, float]:
+    """The points of a verdict's automatically graded questions, and their maximum."""
+    auto = [q for q in verdict["questions"].values() if not q["manual"]]
+    return sum(q["points"] for q in auto), sum(q["max"] for q in auto)
 
 
-def batch_seconds(name: str, submissions: Path, autograder: Path, kind: str) -> float:
+def batch_seconds(name: str, submissions: Path, kind: str) -> float:
     with tempfile.TemporaryDirectory(prefix="bench-grade-out-") as tmp:
-        out = Path(tmp)
         start = time.perf_counter()
-        grade.grade(name, submissions, out, autograder_dir=autograder)
+        verdicts = batch.grade(name, submissions, Path(tmp))
         seconds = time.perf_counter() - start
-        rows = auto_points(out)
-    expected = {p.name for p in submissions.glob("*.ipynb")}
-    if set(rows) != expected:
-        raise SystemExit(f"bench_grade: {name} {kind}: rows {sorted(rows)} for {sorted(expected)}")
-    for file, (status, total, top) in rows.items():
-        right = total == top if kind == "solution" else total < top
-        if status != "ok" or not right:
+    expected = sorted(p.name for p in submissions.glob("*.ipynb"))
+    if sorted(v["file"] for v in verdicts) != expected:
+        raise SystemExit(f"bench_grade: {name} {kind}: verdicts do not match {expected}")
+    for verdict in verdicts:
+        points, top = auto_points(verdict)
+        right = points == top if kind == "solution" else points < top
+        if verdict["status"] != "ok" or not right:
             raise SystemExit(
-                f"bench_grade: {name} {kind} {file} graded {status} with {total:g} of {top:g} "
-                "points: the grader is wrong, not slow; run make test"
+                f"bench_grade: {name} {kind} {verdict['file']} graded {verdict['status']} with "
+                f"{points:g} of {top:g} points: the grader is wrong, not slow; run make test"
             )
     return seconds
 
@@ -139,7 +122,7 @@ def main() -> None:
     plants: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         scratch = Path(tmp)
-        autograder, solutions = solution_notebooks(names, scratch)
+        solutions = solution_notebooks(names, scratch)
         folders = {}
         for name in names:
             solution = nbformat.read(solutions[name], as_version=4)
@@ -151,7 +134,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for name in names:
                 for kind in ("solution", "wrong"):
-                    seconds = batch_seconds(name, folders[name, kind], autograder, kind)
+                    seconds = batch_seconds(name, folders[name, kind], kind)
                     times.setdefault((name, kind), []).append(seconds)
     print(
         f"\nmake grade, sandboxed: batches of {args.copies} submissions, median of "
