@@ -116,7 +116,7 @@ def kind_sentence(problem: dict) -> str:
     Parameters
     ----------
     problem : dict
-        ``kind`` (``too-large``, ``unreadable``, ``timeout``, ``crashed``,
+        ``kind`` (``too-large``, ``unreadable``, ``other-assignment``, ``timeout``, ``crashed``,
         ``too-many-processes``, ``no-data``, ``sandbox``), optionally ``question`` and
         ``cell`` (where it happened), ``seconds`` (the time limit), ``size`` and ``limit``
         (bytes for ``too-large``, a process count for ``too-many-processes``).
@@ -145,6 +145,11 @@ def kind_sentence(problem: dict) -> str:
             "file), so none of it could be graded. Open it in Jupyter or Colab, save it "
             "(File > Save, or File > Download > Download .ipynb on Colab) and hand in that "
             ".ipynb file."
+        )
+    if kind == "other-assignment":
+        return (
+            "This notebook is not the one for this exercise, so it could not be graded. "
+            "Hand in the notebook of this exercise."
         )
     if kind == "timeout":
         limit_s = problem.get("seconds")

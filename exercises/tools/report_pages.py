@@ -36,19 +36,23 @@ from urllib.parse import quote
 
 __all__ = ["FLAG_MEANINGS", "answers_page", "explain_page", "histogram_bins", "index_page"]
 
-#: What each flag of ``grades.csv`` means (flags never change a score).
+#: What each flag of ``grades.csv`` means (flags never change a score), for the report.
 FLAG_MEANINGS = {
     "otter-internals": "mentions otter's internals (its checker, results or grading mode)",
-    "doctest": "uses doctest, which otter's public tests run on",
-    "patches-library": "assigns to attributes of numpy, math or the course library, or calls "
-    "setattr",
-    "builtins": "touches builtins, sys.modules or importlib",
-    "pickle": "uses pickle, marshal or __reduce__ (code that runs when data is read)",
-    "ctypes": "uses ctypes (calls into C directly)",
-    "process-control": "tries os.fork, ptrace or kill",
-    "file-access": "opens, lists or removes files",
-    "process-or-network": "starts processes, uses the network or shell commands",
-    "course-library": "calls the course library's own implementation of what it must write",
+    "harness": "mentions the grading harness or the kernel's hooks (display hooks, event "
+    "callbacks)",
+    "doctest": "uses doctest",
+    "pickle": "uses pickle, marshal, copyreg, shelve or dill, or defines __reduce__ or "
+    "__setstate__ (code that runs when data is read)",
+    "ctypes": "uses ctypes or cffi (calls into C directly)",
+    "process-control": "forks, traces, signals or kills processes, or sets signal handlers",
+    "patches-library": "assigns to attributes of numpy, math, the course library or other "
+    "modules, or calls setattr",
+    "builtins": "touches builtins, sys.modules, importlib or __import__",
+    "file-access": "opens, lists, moves or removes files, or reads /proc",
+    "process-or-network": "starts processes or shell commands, or uses the network",
+    "course-library": "takes more from the course library than the handed-out notebook "
+    "gives: it may call the library's own implementation instead of writing the answer",
     "unsandboxed": "graded without the sandbox (SANDBOX=none)",
 }
 
