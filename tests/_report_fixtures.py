@@ -156,6 +156,7 @@ def make_verdict(
 PROBLEMS = {
     "too-large": {"kind": "too-large", "size": 600 * 2**20, "limit": 512 * 2**20},
     "unreadable": {"kind": "unreadable"},
+    "other-assignment": {"kind": "other-assignment"},
     "timeout": {"kind": "timeout", "question": "q3", "cell": 12, "seconds": 300},
     "crashed": {"kind": "crashed", "question": "q2", "cell": 9},
     "too-many-processes": {"kind": "too-many-processes", "question": "q1", "cell": 5, "limit": 64},
