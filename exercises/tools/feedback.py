@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 
 __all__ = ["feedback_text", "kind_sentence", "problem_sentence"]
 
@@ -41,19 +40,13 @@ AGAIN = (
     "expected. To test a fix, run the whole notebook from the top (Kernel > Restart & Run "
     "All in Jupyter, Runtime > Run all on Colab) and read every grader.check output."
 )
-WIDTH = 88
 
 
 def _fill(text: str, first: str = "", rest: str = "") -> list[str]:
-    """A paragraph wrapped to WIDTH columns (words never broken)."""
-    return textwrap.wrap(
-        text,
-        WIDTH,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    """A paragraph as one line (never wrapped, so that a message can be found as written),
+    indented with ``first``; ``rest`` indents the lines of a text that has several."""
+    head, *more = text.splitlines() or [""]
+    return [f"{first}{head}".rstrip(), *(f"{rest}{line}" for line in more)]
 
 
 def _points(value: float | None) -> str:
@@ -200,7 +193,7 @@ def _short(text: object) -> str:
 def _error_line(error: dict) -> str:
     evalue = _short(error.get("evalue", ""))
     name = str(error.get("ename") or "an error")
-    return f"Cell {error.get('cell', '?')} raised {name}" + (f": {evalue}" if evalue else "")
+    return f"Your cell {error.get('cell', '?')} raised {name}" + (f": {evalue}" if evalue else "")
 
 
 def _message(question: str, message: object, why: object = None) -> list[str]:

@@ -259,7 +259,15 @@ def to_csv(table: ManualTable) -> str:
     return buffer.getvalue()
 
 
-def write_table(table: ManualTable) -> None:
-    """Write the table to its file, atomically, UTF-8 with a byte-order mark."""
+def write_table(table: ManualTable, permissions: int = 0o644) -> None:
+    """Write the table to its file, atomically, UTF-8 with a byte-order mark, with the mode
+    bits ``permissions``."""
     text = to_csv(table)
-    atomic_write(table.path, lambda f: f.write(text), mode="w", encoding="utf-8-sig", newline="")
+    atomic_write(
+        table.path,
+        lambda f: f.write(text),
+        mode="w",
+        encoding="utf-8-sig",
+        newline="",
+        permissions=permissions,
+    )

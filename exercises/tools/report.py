@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import os
 from pathlib import Path
 
 from exercises.tools import report_pages
@@ -176,8 +177,17 @@ def _check_against_config(verdicts: list[dict], config: dict) -> None:
             )
 
 
-def _write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda f: f.write(text), mode="w", newline="")
+def new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0o666 less the umask), for every file
+    written here. Reading the umask sets it for a moment: call it when no other thread
+    creates files (``write_all`` runs after the batch)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_text(path: Path, text: str, mode: int) -> None:
+    atomic_write(path, lambda f: f.write(text), mode="w", newline="", permissions=mode)
 
 
 def csv_text(fields: list[str], rows: list[dict[str, str]], header: bool = True) -> str:
@@ -203,7 +213,7 @@ def write_all(out: Path, verdicts: list[dict], config: dict) -> None:
     The instructor's ``manual-points.csv`` is read (and checked) first: nothing is written
     when it holds a value that cannot be used. It then gets an empty row for every
     submission and manual question it lacks; its other rows, columns and values are kept.
-    Every file is written atomically.
+    Every file is written atomically, with the mode ``open()`` would give it.
 
     Parameters
     ----------
@@ -226,17 +236,19 @@ def write_all(out: Path, verdicts: list[dict], config: dict) -> None:
     table = read_table(out / MANUAL_FILE, config)
     for sub in ("feedback", "report"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    mode = new_file_mode()
     if add_rows(table, [v["file"] for v in verdicts], config) or not table.path.is_file():
-        write_table(table)
+        write_table(table, mode)
     points, comments = table.points(), table.comments()
     merged = [merge_manual(v, points, comments) for v in sorted(verdicts, key=lambda v: v["file"])]
-    _write_text(out / "grades.csv", grades_csv(verdicts, config, points))
+    _write_text(out / "grades.csv", grades_csv(verdicts, config, points), mode)
     for verdict in merged:
-        _write_text(out / "feedback" / f"{Path(verdict['file']).stem}.txt", feedback_text(verdict))
+        text = feedback_text(verdict)
+        _write_text(out / "feedback" / f"{Path(verdict['file']).stem}.txt", text, mode)
     label = str(out)
-    _write_text(out / "report" / "index.html", report_pages.index_page(merged, config, label))
+    _write_text(out / "report" / "index.html", report_pages.index_page(merged, config, label), mode)
     snapshot = {"fields": table.fields, "rows": table.rows, "delimiter": table.delimiter}
     for name, question in config["questions"].items():
         if question.get("manual"):
             page = report_pages.explain_page(name, merged, config, snapshot, str(out / MANUAL_FILE))
-            _write_text(out / "report" / report_pages.answers_page(name), page)
+            _write_text(out / "report" / report_pages.answers_page(name), page, mode)
