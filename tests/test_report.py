@@ -621,3 +621,15 @@ def test_the_instructors_page_names_the_files_and_columns_it_explains():
         assert f"OUT/{name}`" in page, name
     for column in manual_points.FIELDS:
         assert f"`{column}`" in page, column
+
+
+def test_a_manual_question_worth_no_points_takes_only_zero(tmp_path):
+    config = copy.deepcopy(fx.CONFIG)
+    config["questions"][MANUAL]["points"] = 0.0
+    path = tmp_path / MANUAL_FILE
+    path.write_text(f"file,question,points\nada.ipynb,{MANUAL},0\nbob.ipynb,{MANUAL},\n")
+    assert report.read_manual_points(tmp_path, config) == {("ada.ipynb", MANUAL): 0.0}
+    path.write_text(f"file,question,points\nada.ipynb,{MANUAL},1\n")
+    with pytest.raises(ManualPointsError) as error:
+        report.read_manual_points(tmp_path, config)
+    assert str(path) in str(error.value) and "row 2" in str(error.value)

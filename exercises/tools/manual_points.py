@@ -204,21 +204,27 @@ def _check_row(
             "delete the row."
         )
     value = row.get("points", "")
+    top = manual[row["question"]] if manual is not None else None
+    takes = (
+        "a number of points, 0 or more (e.g. 1.5)"
+        if top is None
+        else "no points in its master: leave the cell empty or write 0"
+        if top == 0
+        else f"a number from 0 to {top:g} (e.g. 1.5)"
+    )
     try:
         points = _number(value)
     except ValueError:
-        upto = f" from 0 to {manual[row['question']]:g}" if manual is not None else ""
         raise ManualPointsError(
-            f"{where}: points {value!r} for {what} is not a number; write a number{upto} "
-            "(e.g. 1.5) or leave the cell empty."
+            f"{where}: points {value!r} for {what} is not a number; {row['question']} takes "
+            f"{takes}, or an empty cell."
         ) from None
     if points is None:
         return
-    if points < 0 or (manual is not None and points > manual[row["question"]]):
-        upto = f"from 0 to {manual[row['question']]:g}" if manual is not None else "0 or more"
+    if points < 0 or (top is not None and points > top):
         raise ManualPointsError(
             f"{where}: points {value!r} for {what} is out of range: {row['question']} takes "
-            f"{upto} points."
+            f"{takes}."
         )
     key = (row["file"], row["question"])
     if key in seen:
