@@ -211,7 +211,7 @@ def _message(question: str, message: object, why: object = None) -> list[str]:
 def _manual_lines(name: str, question: dict) -> list[str]:
     maximum = float(question.get("max") or 0)
     points = question.get("points")
-    if points is None:
+    if points is None or not maximum:
         upto = f" (up to {_points(maximum)} points)" if maximum else ""
         lines = [f"{name}: read by your instructor{upto}"]
     else:
