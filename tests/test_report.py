@@ -192,6 +192,18 @@ def test_every_status_a_student_can_act_on_has_its_own_sentence(kind):
             assert flat(fx.message(question, check).removeprefix(f"{question}:")) not in flat(text)
 
 
+def test_a_timeout_during_the_probes_keeps_the_checks_that_reported():
+    verdict = fx.make_verdict("slow.ipynb", failed=(("q4", "formula"), ("q4", "reason")))
+    verdict.update(status="timeout", problem={"kind": "timeout", "seconds": 300})
+    for check in verdict["questions"]["q4"]["checks"]:
+        check["why"] = "your code ran for more than 10 s and was stopped"
+    text = feedback_text(verdict)
+    q4 = blocks(text)["q4"]
+    assert fx.message("q4", "formula").removeprefix("q4:").strip() in q4
+    assert "10 s" in q4 and "300 s" in text.split("\n\n")[1]
+    assert blocks(text)["q1"].startswith("q1: 3 of 3 points")
+
+
 def test_manual_question_pending_then_entered():
     verdict = fx.make_verdict("ada.ipynb")
     pending = feedback_text(verdict)

@@ -281,7 +281,9 @@ def feedback_text(verdict: dict) -> str:
         total += f" ({', '.join(pending)}: still to be read by your instructor)"
     lines += [total, ""]
     problem = verdict.get("problem")
-    checked = ok or any(float(d.get("points") or 0) > 0 for d in auto.values())
+    # checks are judged when the code reached the probes (a time-out during the probes
+    # keeps the results of the probes that reported)
+    checked = ok or any(d.get("checks") for d in auto.values())
     if isinstance(problem, dict) and not ok:
         lines += [*_fill(problem_sentence(problem)), ""]
     for name, question in questions.items():
