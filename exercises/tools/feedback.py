@@ -42,6 +42,13 @@ AGAIN = (
 )
 
 
+#: The closing line when the only questions that lost points were not answered.
+UNANSWERED = (
+    "Answer the questions marked 'not answered yet', run the whole notebook from the top and "
+    "read every grader.check output."
+)
+
+
 def _fill(text: str, first: str = "", rest: str = "") -> list[str]:
     """A paragraph as one line (never wrapped, so that a message can be found as written),
     indented with ``first``; ``rest`` indents the lines of a text that has several."""
@@ -299,7 +306,9 @@ def feedback_text(verdict: dict) -> str:
             lines += _fill(_error_line(error), "  ", "    ")
     if errors:
         lines += ["", "(Cells are counted from the top of the notebook, text cells included.)"]
-    lost = any(float(d.get("points") or 0) < float(d.get("max") or 0) for d in auto.values())
-    if checked and lost:
+    lost = [q for q, d in auto.items() if float(d.get("points") or 0) < float(d.get("max") or 0)]
+    if checked and any(auto[q].get("answered") is not False for q in lost):
         lines += ["", *_fill(AGAIN)]
+    elif checked and lost:
+        lines += ["", UNANSWERED]
     return "\n".join(lines) + "\n"
