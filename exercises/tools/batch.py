@@ -45,8 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercises.tools import flags as flags_
-from exercises.tools import judge, probe, sandbox, submission
-from exercises.tools import standin_report as report
+from exercises.tools import judge, probe, report, sandbox, submission
 from exercises.tools.build import MASTERS, STUDENT
 from exercises.tools.master import MasterError
 from scratchlib.files import atomic_write
@@ -109,7 +108,8 @@ class Run:
         number = record.get("cell") if type(record.get("cell")) is int else None
         if event == "cell":
             self.cell = number
-        elif event == "cell_error" and len(self.cell_errors) < 200:
+        elif event == "cell_error" and not self.probing and len(self.cell_errors) < 200:
+            # (once probing has begun, an error could quote the hidden inputs: not shown)
             self.cell_errors.append(
                 {
                     "cell": number,
@@ -522,12 +522,15 @@ def grade(
             "mime": probe.MIME,
         }
     ).encode()
+    config = assignment.config
+    try:  # before anything is written: a typo in the instructor's file stops the run at once
+        manual_points = report.read_manual_points(out, config)
+    except report.ManualPointsError as e:
+        raise UsageError(str(e)) from None
     for sub in ("verdicts", "feedback", "logs"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    config = assignment.config
     manual = [q for q, c in config["questions"].items() if c["manual"]]
     rows = Rows(out / "grades.csv", report.csv_fields(config))
-    manual_points = report.read_manual_points(out)
 
     # the snapshot: every file read once, now, before anything runs
     todo: list[tuple[str, str, submission.Submission, list[str]]] = []
@@ -615,5 +618,8 @@ def grade(
         for future in as_completed([pool.submit(grade_one, item) for item in todo]):
             finish(future.result())
     verdicts.sort(key=lambda v: v["file"])
-    report.write_all(out, verdicts, config)
+    try:
+        report.write_all(out, verdicts, config)
+    except report.ManualPointsError as e:  # the file was changed while the batch ran
+        raise UsageError(f"{e} (the verdicts are kept: correct it and run again)") from None
     return verdicts
