@@ -101,6 +101,21 @@ def reason(q4_reason):
     return q4_reason
 
 
+# ------------------------------------------------------------------------------------- q5
+
+
+def samplers(book_sampler, shuffled_sampler, broken_sampler):
+    return {"book": book_sampler, "shuffled": shuffled_sampler, "broken": broken_sampler}
+
+
+# ------------------------------------------------------------------------------------- q6
+
+
+def repeats(repeat_probability):
+    cases = ((1000, 10), (1000, 50), (20, 5), (365, 23), (60000, 100), (10, 1), (3, 7))
+    return [repeat_probability(n, b) for n, b in cases]
+
+
 # ---------------------------------------------------------------------------------- rules
 
 
@@ -193,7 +208,7 @@ CHECKS = [
         "q1",
         "one-hot labels",
         loss_one_hot,
-        close(),
+        close(rtol=1e-5, atol=0),
         f"With a batch and one-hot labels, the loss must be {_ROW}. Hint: divide the sum by the "
         "batch size N = y.shape[0] (a mean, not a sum).",
     ),
@@ -201,7 +216,7 @@ CHECKS = [
         "q1",
         "integer labels",
         loss_integer_labels,
-        close(),
+        close(rtol=1e-5, atol=0),
         "Integer labels (shape (N,)) must give the same loss as the one-hot labels that name the "
         "same classes. Hint: turn one-hot labels into integers with t.argmax(axis=1), then pick "
         "each row's probability with y[np.arange(N), t].",
@@ -210,7 +225,7 @@ CHECKS = [
         "q1",
         "one sample, integer label",
         loss_one_sample,
-        close(),
+        close(rtol=1e-5, atol=0),
         "A single sample (y of shape (C,)) with a plain integer label must be treated as a batch "
         "of one. Hint: reshape y to (1, C) and the label to shape (1,) before the batch formula.",
     ),
@@ -218,7 +233,7 @@ CHECKS = [
         "q1",
         "one sample, one-hot label",
         loss_one_sample_one_hot,
-        close(),
+        close(rtol=1e-5, atol=0),
         "A single sample with a one-hot label (both of shape (C,)) must give the same loss as its "
         "integer label. Hint: reshape both to (1, C) first.",
     ),
@@ -227,9 +242,10 @@ CHECKS = [
         "the book's delta",
         loss_certain,
         close(),
-        "The book adds delta = 1e-7 inside the logarithm: -log(p + 1e-7). It keeps the loss "
-        "finite when the correct class gets probability 0, and changes the loss of a sure, right "
-        "answer from 0 to about -1e-7. Hint: write np.log(p + 1e-7), not np.log(p).",
+        "The loss must be the book's, with delta = 1e-7 inside the logarithm, -log(p + 1e-7): "
+        "the delta keeps the loss finite when the correct class gets probability 0, and it "
+        "changes every loss a little. Hint: np.log(p + 1e-7), not np.log(p) and not "
+        "np.log(p) + 1e-7.",
     ),
     Check(
         "q2",
@@ -262,8 +278,9 @@ CHECKS = [
         "a batch larger than the set",
         larger_than_the_set,
         larger_batch,
-        "With replacement a batch can be larger than the training set: sample_batch_indices(3, 7, "
-        "rng) must give 7 indices in range(3). Hint: don't cap batch_size at train_size.",
+        "With replacement a batch can be larger than the training set: asked for more indices "
+        "than there are samples, sample_batch_indices must still return batch_size indices, "
+        "each in range(train_size). Hint: don't cap batch_size at train_size.",
     ),
     Check(
         "q2",
@@ -330,10 +347,9 @@ CHECKS = [
         "the starting loss",
         start_losses,
         close(rtol=0, atol=1e-4),
-        "start_loss(num_classes) must be the cross-entropy of a network that gives every class "
-        "the same probability, as a formula of num_classes (natural logarithm, as "
-        "cross_entropy_error uses). Hint: what probability does each class get, and what is the "
-        "loss of that probability for the correct class?",
+        "start_loss(num_classes) is not the loss an untrained network starts from, as a formula "
+        "of num_classes. Hint: what probability does such a network give each class, and what "
+        "does cross_entropy_error (natural logarithm) make of the correct class's probability?",
         answer=True,
     ),
     Check(
@@ -342,8 +358,50 @@ CHECKS = [
         reason,
         choice(),
         "The explanation you chose for the starting loss is not the one that fits. Hint: with "
-        "weights of standard deviation 0.01, how different are the output scores, and what does "
-        "softmax make of nearly equal scores?",
+        "weights of standard deviation 0.01, how different can the ten scores of one image be, "
+        "and what does softmax make of nearly equal scores?",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "the book's sampler",
+        samplers,
+        choice(),
+        "book_sampler is not the sampler that draws as np.random.choice(train_size, batch_size). "
+        "Hint: that call draws each index of a batch independently of the others, with "
+        "replacement; which row of the table can only be non-zero for such a sampler?",
+        key="book",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "the shuffled epochs",
+        samplers,
+        choice(),
+        "shuffled_sampler is not the shuffled epochs. Hint: shuffled epochs use every image "
+        "exactly once per epoch; what does that make the first row, and the last two?",
+        key="shuffled",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "the broken sampler",
+        samplers,
+        choice(),
+        "broken_sampler is not the sampler that can never draw some of the images. Hint: how "
+        "often would such an image be drawn in all, and which row says it?",
+        key="broken",
+        answer=True,
+    ),
+    Check(
+        "q6",
+        "the exact probability",
+        repeats,
+        close(rtol=0, atol=0.003),
+        "repeat_probability is not the exact probability of a repeat for every training-set and "
+        "batch size. Hint: the k-th index drawn (counting from 0) must avoid the k indices drawn "
+        "before it; multiply those chances, and take the complement. Mind a batch larger than "
+        "the training set, and the approximation 1 - exp(-b(b - 1) / 2N), which is not exact.",
         answer=True,
     ),
 ]

@@ -7,7 +7,7 @@ values are the probes' results on the master's solution.
 
 import numpy as np
 
-from exercises.tools.checks import Check, choice, close, equal
+from exercises.tools.checks import Check, choice, close, equal, within
 
 # ------------------------------------------------------------------------------------- q1
 
@@ -52,19 +52,21 @@ def fit_other_line(train_linear):
 # ------------------------------------------------------------------------------------- q4
 
 
-def digit(predicted_digit):
-    return predicted_digit
-
-
-def verdict(q4_verdict):
-    return q4_verdict
+def log_reading(updates_done, next_line_after, forward_passes, predicted_digit, q4_verdict):
+    return {
+        "updates": updates_done,
+        "next line": next_line_after,
+        "forward passes": forward_passes,
+        "digit": predicted_digit,
+        "verdict": q4_verdict,
+    }
 
 
 # ------------------------------------------------------------------------------------- q5
 
 
-def clue(q5_overflow, q5_update):
-    return {"overflow": q5_overflow, "update": q5_update}
+def clue(q5_overflow, q5_update, q5_updates_to_overflow):
+    return {"overflow": q5_overflow, "update": q5_update, "updates": q5_updates_to_overflow}
 
 
 # ------------------------------------------------------------------------------------- q6
@@ -176,21 +178,57 @@ CHECKS = [
     ),
     Check(
         "q4",
+        "updates before the line",
+        log_reading,
+        close(0, 0),
+        "updates_done is not the number of updates the network had received when the line was "
+        "printed. Hint: in the book's loop, does the evaluation of iteration i come before or "
+        "after that iteration's update, and what is the first i with i % 600 == 0?",
+        key="updates",
+        answer=True,
+    ),
+    Check(
+        "q4",
+        "the second line",
+        log_reading,
+        close(0, 0),
+        "next_line_after is not the iteration after whose update the second accuracy line would "
+        "come. Hint: the loop evaluates when i % iter_per_epoch == 0, counting i from 0.",
+        key="next line",
+        answer=True,
+    ),
+    Check(
+        "q4",
+        "the forward passes",
+        log_reading,
+        within(47.5e6, 47.9e6),
+        "forward_passes is not the number of forward passes the numerical gradients of those "
+        "iterations need. Hint: how many iterations lie after the first line, up to and "
+        "including the second, and how many forward passes does one numerical gradient take "
+        "for 39,760 parameters?",
+        key="forward passes",
+        answer=True,
+    ),
+    Check(
+        "q4",
         "the digit",
-        digit,
-        close(rtol=0, atol=0),
-        "predicted_digit is not the digit that gives both accuracies. Hint: an accuracy of "
-        "0.0986 on 60,000 images means that many images are of the digit answered: which row "
-        "of the table has that share in both sets?",
+        log_reading,
+        close(0, 0),
+        "predicted_digit is not the digit that gives the accuracy line the question asks about. "
+        "Hint: multiply each accuracy by the number of images it was measured on, and find "
+        "that many images of one digit in the table.",
+        key="digit",
         answer=True,
     ),
     Check(
         "q4",
         "the verdict",
-        verdict,
+        log_reading,
         choice(),
         "The verdict you chose does not fit that log. Hint: after how many updates was the "
-        "accuracy line printed, and what would a correct run print at that point?",
+        "accuracy line printed, and what accuracy would a correct update line give at that "
+        "point?",
+        key="verdict",
         answer=True,
     ),
     Check(
@@ -211,6 +249,18 @@ CHECKS = [
         "q5_update: that update line does not push every weight down at every step whatever "
         "the gradient. Hint: which line subtracts the same positive number from every weight?",
         key="update",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "updates until the overflow",
+        clue,
+        within(69.5, 72.5),
+        "q5_updates_to_overflow is not the number of updates after which exp(-x) first "
+        "overflows for that image. Hint: after k updates every weight and bias is about -0.1 k; "
+        "write a hidden unit's input x as a sum over the 784 pixels plus the bias, and find the "
+        "first k for which -x exceeds 709.78.",
+        key="updates",
         answer=True,
     ),
     Check(

@@ -7,7 +7,7 @@ values are the probes' results on the master's solution.
 
 import numpy as np
 
-from exercises.tools.checks import Check, choice, close
+from exercises.tools.checks import Check, choice, close, within
 
 # ------------------------------------------------------------------------------------- q1
 
@@ -51,6 +51,19 @@ def checkpoints(epoch_checkpoints):
 
 def gaps(gap_epoch1, gap_epoch16, q4_verdict):
     return {"epoch 1": gap_epoch1, "epoch 16": gap_epoch16, "verdict": q4_verdict}
+
+
+# ------------------------------------------------------------------------------------- q5
+
+
+def margins(margin_points):
+    return [
+        margin_points(p, n) for p, n in ((0.85, 10_000), (0.5, 100), (0.99, 60_000), (0.1, 2500))
+    ]
+
+
+def precision(test_images_needed, q5_meaning):
+    return {"images": test_images_needed, "meaning": q5_meaning}
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -146,6 +159,39 @@ CHECKS = [
         "The verdict you chose does not fit the table. Hint: compare the gaps at epochs 1 and 16, "
         "and look at whether the test accuracy still rises.",
         key="verdict",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "the margin of error",
+        margins,
+        close(rtol=1e-6, atol=0),
+        "margin_points(p, n) is not twice the standard error in percentage points for every p "
+        "and n. Hint: the standard error is sqrt(p (1 - p) / n), a fraction of the images; "
+        "double it, then turn the fraction into percentage points.",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "the test images needed",
+        precision,
+        within(4.5e5, 5.7e5),
+        "test_images_needed is not about the number of images that gives an accuracy near 85% a "
+        "margin of error of 0.1 points. Hint: set your margin_points(0.85, n) equal to 0.1 and "
+        "solve for n; the margin shrinks like 1 / sqrt(n).",
+        key="images",
+        answer=True,
+    ),
+    Check(
+        "q5",
+        "what the margin means",
+        precision,
+        choice(),
+        "q5_meaning is not the statement that fits a margin of error. Hint: a margin of error "
+        "describes the sampling of the test images, how far an accuracy measured on one random "
+        "sample can lie from the accuracy on all such images. Which statement is about that, "
+        "and not about labels, re-runs or a comparison the margin cannot settle?",
+        key="meaning",
         answer=True,
     ),
 ]

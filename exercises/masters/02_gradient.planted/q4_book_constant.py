@@ -1,6 +1,6 @@
-"""q4: the book's h = 1e-4 whatever the precision."""
+"""q4: the book's h = 1e-4 whatever the formula and the precision."""
 
-truncation_factor = 100
+truncation_factor = 10_000
 rounding_factor = 10
 
 

@@ -1,4 +1,4 @@
-"""q4: the forward difference's balance (h ~ sqrt(eps), error ~ h) used for the central one."""
+"""q4: the forward difference's balance (error ~ h, so h ~ sqrt(eps)) used for the five-point one."""
 
 truncation_factor = 10
 rounding_factor = 10

@@ -2,3 +2,4 @@
 
 q5_overflow = "B"
 q5_update = "C"
+q5_updates_to_overflow = 71

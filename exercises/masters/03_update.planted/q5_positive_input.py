@@ -2,3 +2,4 @@
 
 q5_overflow = "A"
 q5_update = "B"
+q5_updates_to_overflow = 71
