@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -563,13 +562,3 @@ def unchecked_reason(cell: dict, output: str, start: int, end: int) -> str | Non
             if m.start() < end and start < m.end():
                 return f"nbval's sanitizer [{name}] replaces it ({pattern.pattern!r})"
     return None
-
-
-def known(findings: dict[str, str]) -> list:
-    """One pytest parameter per known finding of today's text, ``xfail(strict=True)`` with
-    the finding as its reason: its test fails while the finding is there, and passes (so the
-    suite fails) once the text is fixed, until the entry is deleted."""
-    return [
-        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=finding))
-        for key, finding in findings.items()
-    ]

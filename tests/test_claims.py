@@ -22,7 +22,6 @@ constant with its reason (a time budget, say).
 The format is written out in CONTRIBUTING.md ("Add a chapter") and tests/claims/README.md.
 A claim that today's text gets wrong carries ``xfail: <the finding>``: its test is an
 ``xfail(strict=True)`` until the text is fixed, and then fails until the line is deleted.
-Known timing findings are listed in ``KNOWN_TIMINGS`` below, in the same way.
 """
 
 from __future__ import annotations
@@ -42,15 +41,6 @@ from conftest import ROOT
 CLAIMS_DIR = ROOT / "tests" / "claims"
 #: The phrase with which a sentence quotes a timing of its own page's run.
 THIS_MACHINE = "the machine that ran this page"
-
-#: Durations in chapters and exercises that today's text states as facts, each with what is
-#: wrong. The owner rewrites the sentence and deletes the entry (its xfail test then fails).
-KNOWN_TIMINGS = {
-    "exercises/masters/03_update.ipynb 03-35: ten seconds": (
-        "issue 17, point 1: exercise 03 q4 repeats 'numerical gradients take about ten seconds "
-        "per iteration'"
-    ),
-}
 
 # --------------------------------------------------------------------------------------------
 # The claims files
@@ -548,18 +538,9 @@ SOURCES = [c.rel for c in CHAPTERS] + [m.rel for m in prose.masters()]
 @pytest.mark.parametrize("source", SOURCES)
 def test_no_sentence_states_a_duration_of_one_machine(source):
     unexpected = [
-        message
-        for key, message in all_timing_findings().items()
-        if key.startswith(source + " ") and key not in KNOWN_TIMINGS
+        message for key, message in all_timing_findings().items() if key.startswith(source + " ")
     ]
     assert not unexpected, "\n".join(unexpected)
-
-
-@pytest.mark.parametrize("key", prose.known(KNOWN_TIMINGS))
-def test_known_timing_is_still_there(key):
-    """Fails (xfail) while the duration is in the text; passes, and so fails the suite
-    (strict), once it is rewritten: then delete its entry from KNOWN_TIMINGS."""
-    assert key not in all_timing_findings(), all_timing_findings().get(key)
 
 
 # The checker itself, on a made-up chapter: it finds what it should, and says where.
