@@ -136,6 +136,16 @@ def _write_all(folder: Path, plants: dict) -> dict:
     return expected
 
 
+def hidden_only_plant(name: str) -> Path:
+    """A planted wrong answer that every public test accepts: only the judge's checks fail it
+    (as check_planted finds, e.g. a wrong formula that no public test may give away)."""
+    for plant in check_planted.planted_files(name):
+        failed, public_errors = check_planted.caught_by(name, plant)
+        if failed and not public_errors:
+            return plant
+    raise AssertionError(f"{name}: no planted wrong answer that only the hidden checks catch")
+
+
 def plant_batch(
     name: str, solution: Path, student: Path, folder: Path, points: dict[str, float]
 ) -> dict:
@@ -174,10 +184,10 @@ def plant_batch(
         plant = by_question[q][0]
         plants[f"wrong_{plant.stem}"] = (wrong_answer(sol, plant), {**full, q: 0, "status": "ok"})
     # a wrong answer that every public test accepts: only hidden checks fail it
-    (hidden_only,) = [p for p in by_question[questions[-1]] if "forward_difference" in p.stem]
+    hidden_only = hidden_only_plant(name)
     plants[f"wrong_{hidden_only.stem}"] = (
         wrong_answer(sol, hidden_only),
-        {**full, questions[-1]: 0, "status": "ok"},
+        {**full, check_planted.planted_question(hidden_only): 0, "status": "ok"},
     )
 
     # --- the issue's three cheats, on blank answers

@@ -71,15 +71,16 @@ def built(tmp_path_factory):
     return out
 
 
-def master_points(name: str) -> dict[str, float]:
-    """Question -> points of the auto-graded questions, read from the master's own question
-    headers with yaml (the oracle, independent of exercises/tools/master.py)."""
+def master_points(name: str, manual: bool = False) -> dict[str, float]:
+    """Question -> points of the auto-graded questions (with manual=True: of the manual ones),
+    read from the master's own question headers with yaml (the oracle, independent of
+    exercises/tools/master.py)."""
     nb = h.load(build.MASTERS / f"{name}.ipynb")
     points = {}
     for cell in nb.cells:
         if cell.cell_type == "raw" and cell.source.lstrip().startswith("# BEGIN QUESTION"):
             config = yaml.safe_load(cell.source.split("\n", 1)[1])
-            if not config.get("manual"):
+            if bool(config.get("manual")) == manual:
                 points[config["name"]] = float(config["points"])
     return points
 
@@ -669,7 +670,10 @@ def test_every_submission_gets_exactly_its_points(batch_result):
             wrong.append((file, want, v["status"], got, v["problem"]))
         row = batch_result["rows"][file]
         assert float(row["total"]) == _total(v), row
-        assert float(row["max_total"]) == sum(batch_result["points"].values())
+        manual = master_points(ASSIGNMENT, manual=True)
+        assert float(row["max_total"]) == sum(batch_result["points"].values()) + sum(
+            manual.values()
+        )
     assert wrong == []
     kinds = {f.split("_")[0] for f in batch_result["expected"]}
     assert {"solution.ipynb", "wrong", "cheat", "attack", "hostile"} <= kinds
@@ -793,9 +797,10 @@ def test_feedback_names_failed_checks_but_no_hidden_inputs(batch_result):
     """A wrong answer every public test accepts: its feedback names each failed hidden check
     with its message; no feedback shows a probe's code (the hidden inputs) or a path."""
     out, verdicts = batch_result["out"], batch_result["verdicts"]
-    (file,) = [f for f in verdicts if f.startswith("wrong_q4_forward_difference")]
-    last = list(batch_result["points"])[-1]
-    failed = [c for c in verdicts[file]["questions"][last]["checks"] if not c["passed"]]
+    plant = h.hidden_only_plant(ASSIGNMENT)
+    file = f"wrong_{plant.stem}.ipynb"
+    question = check_planted.planted_question(plant)
+    failed = [c for c in verdicts[file]["questions"][question]["checks"] if not c["passed"]]
     assert failed
     text = (out / "feedback" / f"{Path(file).stem}.txt").read_text()
     for c in failed:

@@ -145,27 +145,30 @@ def check_master(name: str, masters: Path = MASTERS, student_dir: Path = STUDENT
     return problems
 
 
+def caught_by(name: str, plant: Path, masters: Path = MASTERS) -> tuple[list[str], list[str]]:
+    """The names of the checks a plant fails and the errors of the public tests it fails
+    (both empty: the plant is accepted). The plant must name a graded question."""
+    assignment = judge.Assignment.load(name, masters)
+    q = planted_question(plant)
+    namespace = _plant_namespace(assignment, plant)
+    failed = [c["name"] for c in _judged(assignment, namespace)[q] if not c["passed"]]
+    errors = [e for e in _public(assignment.master.graded[q], namespace) if e is not None]
+    return failed, errors
+
+
 def describe(name: str, masters: Path = MASTERS) -> list[str]:
     """One paragraph per plant: the checks and the public tests that catch it."""
     assignment = judge.Assignment.load(name, masters)
-    graded = assignment.master.graded
     lines = []
     for plant in planted_files(name, masters):
         q = planted_question(plant)
         doc = (plant.read_text(encoding="utf-8").split('"""')[1:2] or [""])[0].strip()
         lines.append(f"{name} {plant.name} ({doc.splitlines()[0] if doc else ''})")
-        if q not in graded:
+        if q not in assignment.master.graded:
             lines.append(f"    names no graded question {q}")
             continue
-        namespace = _plant_namespace(assignment, plant)
-        caught = [
-            f"check {c['name']!r}" for c in _judged(assignment, namespace)[q] if not c["passed"]
-        ]
-        caught += [
-            f"public test {i}: {e}"
-            for i, e in enumerate(_public(graded[q], namespace))
-            if e is not None
-        ]
+        failed, errors = caught_by(name, plant, masters)
+        caught = [f"check {c!r}" for c in failed] + [f"public test: {e}" for e in errors]
         lines += [f"    caught by {c}" for c in caught] or ["    ACCEPTED"]
     return lines
 
