@@ -36,9 +36,8 @@ from pathlib import Path
 
 import nbformat
 
+from book.tools import ROOT
 from exercises.tools import batch, build
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def solution_notebooks(names: list[str], scratch: Path) -> dict[str, Path]:

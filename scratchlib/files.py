@@ -1,10 +1,10 @@
 """Writing a file all at once: a reader sees the old file or the new one, never half of one.
 
 The one place the course writes files that something else may read while they are written
-(downloads and the parsed dataset cache in :mod:`scratchlib.data`, the grades and feedback of
-``exercises/tools/grade.py``, the book's PDF): the content goes to a temporary file in the same
-folder, which then replaces the target in one step (``os.replace``). When writing fails, the
-temporary file is removed and the target is left as it was.
+(downloads and the parsed dataset cache in :mod:`scratchlib.data`, the verdicts, grades,
+feedback and report of ``make grade``, the book's PDF): the content goes to a temporary file
+in the same folder, which then replaces the target in one step (``os.replace``). When writing
+fails, the temporary file is removed and the target is left as it was.
 """
 
 from __future__ import annotations

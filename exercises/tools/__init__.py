@@ -1,8 +1,9 @@
 """Tools that build, launch and grade the exercises (``make assignments``, ``make launch-cells``,
 ``make grade``).
 
-``ROOT`` is the repository's top folder, the one place these tools compute it."""
+``ROOT`` is the repository's top folder, computed once in :mod:`book.tools` and imported here
+for these tools."""
 
-from pathlib import Path
+from book.tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT"]
