@@ -154,11 +154,12 @@ def make_verdict(
 #: One problem of each kind a student can act on, with the numbers a sentence needs and no
 #: ``text`` (feedback.kind_sentence writes it); the judge's own texts are in JUDGE_TEXTS.
 PROBLEMS = {
-    "too-large": {"kind": "too-large", "size": 600 * 2**20, "limit": 512 * 2**20},
+    "too-large": {"kind": "too-large", "size": 600 * 10**6, "limit": 500 * 10**6},
     "unreadable": {"kind": "unreadable"},
     "other-assignment": {"kind": "other-assignment"},
     "timeout": {"kind": "timeout", "question": "q3", "cell": 12, "seconds": 300},
     "crashed": {"kind": "crashed", "question": "q2", "cell": 9},
+    "ended": {"kind": "ended", "question": "q3", "cell": 11},
     "too-many-processes": {"kind": "too-many-processes", "question": "q1", "cell": 5, "limit": 64},
     "no-data": {"kind": "no-data"},
     "sandbox": {"kind": "sandbox"},
@@ -167,7 +168,7 @@ PROBLEMS = {
 JUDGE_TEXTS = {
     "timeout": "your code ran for more than 300 s in question q3 (cell 12) and was stopped: "
     "look for a loop that never ends",
-    "too-large": "your notebook holds 600 MB, more than the 512 MB that can be graded: clear "
+    "too-large": "your notebook holds 600 MB, more than the 500 MB that can be graded: clear "
     "its outputs and hand it in again",
 }
 

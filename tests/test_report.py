@@ -29,7 +29,7 @@ import _report_fixtures as fx
 import pytest
 from conftest import ROOT
 
-from exercises.tools import report
+from exercises.tools import judge, report
 from exercises.tools.feedback import feedback_text
 from exercises.tools.manual_points import MANUAL_FILE, ManualPointsError
 
@@ -166,6 +166,11 @@ def test_cell_errors_are_named_by_question_and_cell():
     assert "data.npy" in text  # the student's own file name is kept, its folder is not
 
 
+def test_every_problem_kind_of_the_judge_has_a_fixture():
+    """So that the next test gives each kind its own sentence (a new kind without one fails)."""
+    assert set(fx.PROBLEMS) == set(judge.PROBLEM_KINDS)
+
+
 @pytest.mark.parametrize("kind", sorted(fx.PROBLEMS))
 def test_every_status_a_student_can_act_on_has_its_own_sentence(kind):
     problem = copy.deepcopy(fx.PROBLEMS[kind])
@@ -179,13 +184,14 @@ def test_every_status_a_student_can_act_on_has_its_own_sentence(kind):
     first = text.split("\n\n")[1]  # the paragraph after the header and total
     assert all(first not in other for other in others.values()), "sentence shared by kinds"
     # the numbers and places the problem carries are in it
-    if "question" in problem:
-        assert problem["question"] in flat(first) and str(problem["cell"]) in flat(first)
+    if "question" in problem:  # "question 3 (cell 12)", as the notebook numbers them
+        assert f"question {problem['question'][1:]}" in flat(first)
+        assert f"cell {problem['cell']}" in flat(first)
     for key in ("seconds", "limit"):
         if key in problem and kind != "too-large":
             assert f"{problem[key]:g}" in first
     if kind == "too-large":
-        assert "600 MB" in flat(first) and "512 MB" in flat(first)
+        assert "600 MB" in flat(first) and "500 MB" in flat(first)
     # nothing was checked: no check message is listed as if the answers were wrong
     for question in AUTO:
         for check in fx.QUESTIONS[question][2]:

@@ -44,8 +44,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exercises.tools import feedback, judge, probe, report, sandbox, submission
 from exercises.tools import flags as flags_
-from exercises.tools import judge, probe, report, sandbox, submission
 from exercises.tools.build import MASTERS, STUDENT
 from exercises.tools.master import MasterError
 from scratchlib.files import atomic_write
@@ -296,17 +296,27 @@ def run_one(
 # ------------------------------------------------------------------------------ verdicts
 
 
-def _where(sub: submission.Submission, cell: int | None) -> tuple[str | None, str]:
-    """(question, "in question 3 (cell 12)") for a cell number."""
-    if cell is None:
-        return None, "before your first cell"
-    q = sub.question_of(cell)
-    return q, f"in question {q[1:]} (cell {cell})" if q else f"in cell {cell}"
-
-
 def _probe_question(assignment: judge.Assignment, name: str | None) -> str | None:
     questions = [c.question for c in assignment.checks if c.probe_name == name]
     return questions[0] if questions else None
+
+
+def _problem(kind: str, **facts) -> dict:
+    """A verdict's problem: its kind, where it happened, the facts its sentence needs, and the
+    student's sentence (``text``, written by feedback.kind_sentence from the rest)."""
+    problem = {"kind": kind, "question": None, "cell": None, **facts}
+    problem["text"] = feedback.kind_sentence(problem)
+    return problem
+
+
+def _place(
+    assignment: judge.Assignment, run: Run, sub: submission.Submission, cell: int | None
+) -> dict:
+    """Where a run stopped: the question and cell of the student's own code, or, while the
+    probes ran, the question whose check was calling the student's code."""
+    if run.probing:
+        return {"question": _probe_question(assignment, run.probe), "during": "checks"}
+    return {"question": sub.question_of(cell) if cell else None, "cell": cell}
 
 
 def judge_run(
@@ -328,103 +338,23 @@ def judge_run(
                 )
     status, problem = "ok", None
     if run.too_many:
-        status, problem = (
-            "error",
-            {
-                "kind": "too-many-processes",
-                "question": None,
-                "cell": run.cell,
-                "limit": sandbox.MAX_PROCESSES,
-                "text": f"your notebook started more than {sandbox.MAX_PROCESSES} processes at "
-                "once (a loop of os.fork or of subprocesses?); they were all stopped and nothing "
-                "was graded. Remove that code and hand the notebook in again.",
-            },
-        )
-        results = None
+        status, results = "error", None
+        problem = _problem("too-many-processes", cell=run.cell, limit=sandbox.MAX_PROCESSES)
     elif run.timed_out:
-        if run.probing:
-            q = _probe_question(assignment, run.probe)
-            where = (
-                f"while the grader called your code for question {q[1:]}"
-                if q
-                else "while the grader called your code"
-            )
-            cell = None
-        else:
-            q, where = _where(sub, run.cell)
-            cell = run.cell
-        status, problem = (
-            "timeout",
-            {
-                "kind": "timeout",
-                "question": q,
-                "cell": cell,
-                "seconds": settings.timeout,
-                "text": f"your code ran for more than {settings.timeout:g} s {where} and was "
-                "stopped; questions not graded by then get 0. Look for a loop that never ends "
-                "or a computation far larger than the question needs.",
-            },
+        status = "timeout"
+        problem = _problem(
+            "timeout", **_place(assignment, run, sub, run.cell), seconds=settings.timeout
         )
     elif run.kernel_died is not None:
-        if run.probing:
-            q = _probe_question(assignment, run.probe)
-            where, cell = (f"while the grader called your code for question {q[1:]}", None)
-        else:
-            q, where = _where(sub, run.kernel_died)
-            cell = run.kernel_died
-        status, problem = (
-            "error",
-            {
-                "kind": "crashed",
-                "question": q,
-                "cell": cell,
-                "text": f"the Python kernel running your notebook stopped {where} (os._exit, "
-                "sys.exit in a function, a crash in compiled code, or memory running out); what "
-                "came after it could not run. Fix that code and hand the notebook in again.",
-            },
-        )
+        status = "error"
+        problem = _problem("crashed", **_place(assignment, run, sub, run.kernel_died))
     elif run.malformed:
-        status, problem = (
-            "error",
-            {
-                "kind": "no-data",
-                "question": None,
-                "cell": None,
-                "text": "your notebook's run sent back data the grader cannot read; it was not "
-                "graded. Your instructor has the details.",
-            },
-        )
+        status, problem = "error", _problem("no-data")
     elif run.failed:  # the runner itself raised: the grading side's problem
-        status, problem = (
-            "error",
-            {
-                "kind": "sandbox",
-                "question": None,
-                "cell": None,
-                "text": "the grader could not run your notebook, a problem on the grading "
-                "side, not in your work; your instructor has the details and will grade it "
-                "again.",
-            },
-        )
+        status, problem = "error", _problem("sandbox")
     elif not run.done:
-        q, where = _where(sub, run.cell)
-        status, problem = (
-            "error",
-            {
-                "kind": "crashed",
-                "question": q if not run.probing else None,
-                "cell": run.cell if not run.probing else None,
-                "text": "grading stopped before your notebook finished"
-                + (f" ({where})" if not run.probing else " (while the grader called your code)")
-                + ": something in it ended the grading process (os.kill, signals?). Remove "
-                "that code and hand the notebook in again.",
-            },
-        )
+        status, problem = "error", _problem("ended", **_place(assignment, run, sub, run.cell))
     return {"status": status, "problem": problem, "results": results, "cell_errors": errors}
-
-
-def _problem(kind: str, text: str) -> dict:
-    return {"kind": kind, "question": None, "cell": None, "text": text}
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -555,8 +485,8 @@ def grade(
         try:
             data = path.read_bytes()
         except OSError as e:
-            text = f"your file could not be read ({e.strerror}); hand it in again"
-            finish(make(path.name, "", status="error", problem=_problem("unreadable", text)))
+            problem = _problem("unreadable", why=f"it could not be read: {e.strerror}")
+            finish(make(path.name, "", status="error", problem=problem))
             continue
         sha = hashlib.sha256(data).hexdigest()
         old = _reusable(out / "verdicts" / f"{path.stem}.json", sha, key)
@@ -567,17 +497,15 @@ def grade(
         try:
             sub = submission.strip(data)
         except submission.Unreadable as e:
-            problem = _problem(e.kind, e.text)
-            if e.kind == "too-large":
-                problem.update(size=len(data), limit=submission.MAX_BYTES)
+            facts = {"size": len(data), "limit": submission.MAX_BYTES}
+            problem = _problem(e.kind, **(facts if e.kind == "too-large" else {"why": e.why}))
             finish(make(path.name, sha, status="error", problem=problem))
             continue
         if sub.assignment not in (None, assignment_name):
-            text = (
-                f"this is the notebook of exercise {sub.assignment[:60]}, not of "
-                f"{assignment_name}: hand in your {assignment_name} notebook"
+            problem = _problem(
+                "other-assignment", found=sub.assignment[:60], expected=assignment_name
             )
-            finish(make(path.name, sha, status="error", problem=_problem("other-assignment", text)))
+            finish(make(path.name, sha, status="error", problem=problem))
             continue
         del data
         todo.append((path.name, sha, sub, flags_.code_flags(sub.code, library, sub.code_cells)))

@@ -69,28 +69,37 @@ def _of(points: float | None, maximum: float) -> str:
 
 
 def _megabytes(size: float) -> str:
-    mb = size / 2**20
+    """Bytes in decimal megabytes, as file browsers show a notebook's size: 75 MB, 0.5 MB."""
+    mb = size / 10**6
     return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"
 
 
+def _question(name: str) -> str:
+    """'question 3' for q3 (as the notebook numbers its questions), else 'question <name>'."""
+    return f"question {name[1:]}" if re.fullmatch(r"q\d+", name) else f"question {name}"
+
+
 def _where(problem: dict) -> str:
-    """' in question q3 (cell 12)', ' in cell 4', or ''."""
+    """' in question 3 (cell 12)', ' in cell 4', ' while the grader called your code for
+    question 3' (``during: "checks"``), or ''."""
     question, cell = problem.get("question"), problem.get("cell")
+    if problem.get("during") == "checks":
+        return " while the grader called your code" + (
+            f" for {_question(question)}" if question else ""
+        )
     if question and cell is not None:
-        return f" in question {question} (cell {cell})"
+        return f" in {_question(question)} (cell {cell})"
     if question:
-        return f" in question {question}"
+        return f" in {_question(question)}"
     if cell is not None:
         return f" in cell {cell}"
     return ""
 
 
 def problem_sentence(problem: dict) -> str:
-    """What went wrong with a submission as a whole, and what to do, for the student.
-
-    The judge's ``text`` when the problem has one (it is written for the student), made a
-    sentence; otherwise a sentence for the problem's ``kind`` built from the numbers it
-    carries (:func:`kind_sentence`).
+    """What went wrong with a submission as a whole, and what to do, for the student: the
+    problem's ``text`` (written by :func:`kind_sentence` when the verdict was made), or the
+    sentence :func:`kind_sentence` writes for it now.
 
     Parameters
     ----------
@@ -111,15 +120,17 @@ def problem_sentence(problem: dict) -> str:
 
 
 def kind_sentence(problem: dict) -> str:
-    """A sentence for a problem without the judge's text, from its kind and numbers.
+    """The student's sentence for a problem, from its kind and the facts it carries: the one
+    place these sentences are written (the batch stores it as the problem's ``text``).
 
     Parameters
     ----------
     problem : dict
-        ``kind`` (``too-large``, ``unreadable``, ``other-assignment``, ``timeout``, ``crashed``,
-        ``too-many-processes``, ``no-data``, ``sandbox``), optionally ``question`` and
-        ``cell`` (where it happened), ``seconds`` (the time limit), ``size`` and ``limit``
-        (bytes for ``too-large``, a process count for ``too-many-processes``).
+        ``kind`` (one of ``judge.PROBLEM_KINDS``), optionally ``question`` and ``cell`` (where
+        it happened), ``during`` (``"checks"``: while the grader called the student's code),
+        ``seconds`` (the time limit), ``size`` and ``limit`` (bytes for ``too-large``, a
+        process count for ``too-many-processes``), ``why`` (``unreadable``: what is wrong
+        with the file), ``found`` and ``expected`` (``other-assignment``: the names).
 
     Returns
     -------
@@ -135,51 +146,61 @@ def kind_sentence(problem: dict) -> str:
         cap = f" than the {_megabytes(limit)} the grader reads" if limit else " to be read"
         return (
             f"{held}, larger{cap}, so none of it could be graded. Saved outputs (plots, "
-            "long printouts) are what make a notebook this large: clear them (Edit > Clear "
-            "All Outputs in Jupyter, Edit > Clear all outputs on Colab), save, and hand the "
-            "notebook in again. Your answers stay in the cells."
+            "long printouts) are what make a notebook this large, and they are never graded: "
+            "clear them (Edit > Clear Outputs of All Cells in Jupyter, Edit > Clear all "
+            "outputs on Colab), save, and hand the notebook in again. Your answers stay in "
+            "the cells."
         )
     if kind == "unreadable":
+        why = f" ({problem['why']})" if problem.get("why") else ""
         return (
-            "Your file could not be read as a Jupyter notebook (it is not a valid .ipynb "
-            "file), so none of it could be graded. Open it in Jupyter or Colab, save it "
-            "(File > Save, or File > Download > Download .ipynb on Colab) and hand in that "
-            ".ipynb file."
+            f"Your file could not be read as a Jupyter notebook{why}, so none of it could be "
+            "graded. Open it in Jupyter or Colab, save it (File > Save, or File > Download > "
+            "Download .ipynb on Colab) and hand in that .ipynb file."
         )
     if kind == "other-assignment":
+        found, expected = problem.get("found"), problem.get("expected")
+        this = f"the notebook of exercise {found}" if found else "not the notebook"
+        of = f" of {expected}" if expected else " of this exercise"
         return (
-            "This notebook is not the one for this exercise, so it could not be graded. "
-            "Hand in the notebook of this exercise."
+            f"This is {this}, not the one{of}, so it could not be graded. Hand in your "
+            f"notebook{of}."
         )
     if kind == "timeout":
         limit_s = problem.get("seconds")
         longer = f"more than {_points(limit_s)} s" if limit_s else "too long"
         return (
-            f"Your code ran for {longer}{where}, so the grader stopped it there and could "
-            "not check your answers. Look in that cell for a loop that never ends or a "
-            "computation much larger than the question asks; every cell of this exercise "
+            f"Your code ran for {longer}{where}, so the grader stopped it there; questions "
+            "not checked by then get 0 points. Look there for a loop that never ends or a "
+            "computation much larger than the question asks: every cell of this exercise "
             "runs in a few seconds."
         )
     if kind == "crashed":
         return (
             f"The Python kernel running your notebook stopped{where} (it may have run out of "
-            "memory or been ended by your code, e.g. exit() or os._exit), so the grader could "
-            "not check your answers. Run the notebook from the top and see what happens in "
-            "that cell."
+            "memory or been ended by your code, e.g. exit(), sys.exit() or os._exit(), or a "
+            "crash in compiled code), so what came after it could not run. Run the notebook "
+            "from the top and see what happens there."
+        )
+    if kind == "ended":
+        return (
+            f"Grading stopped before your notebook finished{where}: something in it ended "
+            "the grading process (os.kill, signals?). Remove that code and hand the notebook "
+            "in again."
         )
     if kind == "too-many-processes":
         most = f" (at most {_points(limit)} are allowed)" if limit else ""
         return (
             f"Your notebook started too many processes{where}{most}, so the grader stopped "
-            "it. This exercise needs no extra processes: remove code that starts them "
-            "(multiprocessing, os.fork, subprocess)."
+            "them all and graded nothing. This exercise needs no extra processes: remove code "
+            "that starts them (a loop of os.fork, multiprocessing, subprocess)."
         )
     if kind == "no-data":
         return (
-            "Your notebook ran, but the grader received no results from it, so it could not "
-            "check your answers. Something in it stopped the grading before the end: a cell "
-            "that ends the kernel or changes how Python or the grader works. Remove such "
-            "code, run the notebook from the top, and check that every grader.check runs."
+            "Your notebook ran, but what it sent back is data the grader cannot read, so it "
+            "could not check your answers. Something in it changed how Python or the grader "
+            "works: remove such code, run the notebook from the top, and check that every "
+            "grader.check runs."
         )
     if kind == "sandbox":
         return (

@@ -23,11 +23,16 @@ The verdict (one JSON document per submission, ``OUT/verdicts/<stem>.json``)::
       "sha256": "<of the submitted bytes>", "grading_key": "<of the master, checks, tools>",
       "status": "ok" | "error" | "timeout",
       "problem": null | {"kind": "too-large" | "unreadable" | "other-assignment" | "timeout"
-                                 | "crashed" | "too-many-processes" | "no-data" | "sandbox",
+                                 | "crashed" | "ended" | "too-many-processes" | "no-data"
+                                 | "sandbox",
                          "question": "q3" | null, "cell": 12 | null,
-                         "text": "<one plain sentence for the student: what and what to do>",
+                         "during": "checks" (while the grader called the student's code),
+                         "text": "<one plain sentence for the student: what and what to do,
+                                  written by feedback.kind_sentence from the other keys>",
                          "seconds": 300 (timeout), "size": bytes and "limit": bytes
-                         (too-large), "limit": processes (too-many-processes)},
+                         (too-large), "limit": processes (too-many-processes),
+                         "why": "not valid JSON" (unreadable),
+                         "found", "expected": assignment names (other-assignment)},
       "questions": {
         "q1": {"points": 3.0, "max": 3.0, "manual": false,
                "answered": true,   (false: every cell of the answer is as handed out)
@@ -72,6 +77,7 @@ TOOLS = Path(__file__).resolve().parent
 VERDICT_TOOLS = (
     "batch.py",
     "checks.py",
+    "feedback.py",
     "flags.py",
     "judge.py",
     "master.py",
@@ -86,6 +92,7 @@ PROBLEM_KINDS = (
     "other-assignment",
     "timeout",
     "crashed",
+    "ended",
     "too-many-processes",
     "no-data",
     "sandbox",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from exercises.tools.build import COLAB_CELL, INIT_CELL
 
 #: Notebooks larger than this are not parsed (an `error` row that says what to do).
-MAX_BYTES = 512 * 2**20
+MAX_BYTES = 500 * 10**6
 
 _CHECK = re.compile(r"""\s*grader\.check\(\s*["'](?P<q>\w+)["']\s*\)\s*""")
 _COLAB = re.compile(re.escape(COLAB_CELL.rstrip("\n")))
@@ -30,16 +30,13 @@ _BEGIN_MANUAL, _END_MANUAL = "<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->"
 
 
 class Unreadable(Exception):
-    """The submission cannot be graded; ``kind`` (verdict problem kind) and ``text`` (for the
-    student: what is wrong and what to do)."""
+    """The submission cannot be graded: ``kind`` (the verdict's problem kind, ``too-large`` or
+    ``unreadable``) and ``why`` (what is wrong, a few words: "not valid JSON"). The student's
+    sentence is written from these by ``feedback.kind_sentence``."""
 
-    def __init__(self, kind: str, text: str):
-        super().__init__(text)
-        self.kind, self.text = kind, text
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 10**6:.0f} MB" if n >= 10**6 else f"{n / 10**3:.0f} kB"
+    def __init__(self, kind: str, why: str = ""):
+        super().__init__(why or kind)
+        self.kind, self.why = kind, why
 
 
 @dataclass
@@ -147,28 +144,18 @@ def _source(cell: dict) -> str:
 def strip(data: bytes) -> Submission:
     """The submission's cells without outputs or metadata (raises Unreadable)."""
     if len(data) > MAX_BYTES:
-        raise Unreadable(
-            "too-large",
-            f"your notebook holds {_megabytes(len(data))}, more than the {_megabytes(MAX_BYTES)} "
-            "that can be graded: almost all of it must be saved outputs (plots, long prints). In "
-            "Jupyter choose Edit > Clear Outputs of All Cells (or Kernel > Restart & Clear "
-            "Output), save, and hand the notebook in again: outputs are never graded.",
-        )
-    not_a_notebook = (
-        "your file is not a Jupyter notebook that can be read ({why}): hand in the .ipynb file "
-        "you worked in, saved from Jupyter or Colab (File > Download > .ipynb on Colab)"
-    )
+        raise Unreadable("too-large")
     try:
         nb = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise Unreadable("unreadable", not_a_notebook.format(why="not UTF-8 text")) from None
+        raise Unreadable("unreadable", "not UTF-8 text") from None
     except (ValueError, RecursionError):
-        raise Unreadable("unreadable", not_a_notebook.format(why="not valid JSON")) from None
+        raise Unreadable("unreadable", "not valid JSON") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise Unreadable("unreadable", not_a_notebook.format(why="it has no list of cells"))
+        raise Unreadable("unreadable", "it has no list of cells")
     if nb.get("nbformat") != 4:
         why = f"notebook format {nb.get('nbformat')!r}, not 4"
-        raise Unreadable("unreadable", not_a_notebook.format(why=why))
+        raise Unreadable("unreadable", why)
     cells = []
     try:
         for number, raw in enumerate(nb["cells"], start=1):
@@ -184,7 +171,7 @@ def strip(data: bytes) -> Submission:
             )
             cells.append(Cell(number, kind, source, generated))
     except ValueError as e:
-        raise Unreadable("unreadable", not_a_notebook.format(why=str(e))) from None
+        raise Unreadable("unreadable", str(e)) from None
     otter = nb.get("metadata", {}).get("otter") if isinstance(nb.get("metadata"), dict) else None
     name = otter.get("assignment_name") if isinstance(otter, dict) else None
     submission = Submission(cells, 0, name if isinstance(name, str) else None)
