@@ -81,8 +81,9 @@ def sigmoid(x: ArrayLike) -> NDArray:
     smallest normal float. So this is the book's formula with that one overflow silenced,
     which keeps full relative precision for tiny results such as ``sigmoid(-40)``.
 
-    Used in: chapter 2, §2.1 (a function to differentiate); the hidden layer of
-    :class:`~scratchlib.network.TwoLayerNet`.
+    Used in: chapter 2, §2.1 (a function to differentiate); chapter 3, §3.3 (the hidden
+    outputs after one update with the bug, and no overflow warning) and §3.5 (saturated hidden
+    units); the hidden layer of :class:`~scratchlib.network.TwoLayerNet`.
 
     Parameters
     ----------
@@ -240,7 +241,9 @@ def label_indices(t: ArrayLike, num_classes: int, batch_size: int) -> NDArray[np
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     """Mean cross-entropy ``-log(y[true class] + 1e-7)`` over a batch, as in the book.
 
-    Used in: chapter 1, §1.2 (the loss the course trains with); chapter 2, §2.4.
+    Used in: chapter 1, §1.2 (the loss the course trains with); chapter 2, §2.4; chapter 4,
+    §4.2 (the loss on the whole training and validation sets) and §4.5 (on the images the
+    network gets right and on those it gets wrong).
 
     Parameters
     ----------

@@ -71,8 +71,9 @@ def numerical_gradient(
     ``TwoLayerNet.numerical_gradient`` differentiates the loss with respect to its weights).
     The original value is always restored, also when ``f`` raises.
 
-    Used in: chapter 2, §2.2 (the gradient of a function of two variables) and §2.4 (of a
-    loss with respect to a weight matrix).
+    Used in: chapter 2, §2.2 (the gradient of a function of two variables), §2.4 (of a
+    loss with respect to a weight matrix) and §2.7 (of the loss computed from the logits,
+    without the delta).
 
     Parameters
     ----------

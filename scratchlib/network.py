@@ -132,8 +132,9 @@ class TwoLayerNet:
     def predict(self, x: ArrayLike) -> NDArray:
         """Class probabilities for a batch (or one sample): the book's forward pass.
 
-        Used in: chapter 2, §2.7 (the probability of the correct class); chapter 4, §4.6 (how
-        sure the network is of its wrong answers).
+        Used in: chapter 2, §2.7 (the probability of the correct class); chapter 4, §4.2 (the
+        loss and the accuracy from one forward pass), §4.5 and §4.6 (how sure the network is
+        of its wrong answers).
 
         Parameters
         ----------
@@ -176,7 +177,8 @@ class TwoLayerNet:
     def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
         """Fraction of samples whose most probable class is the label.
 
-        Used in: chapter 3, §3.2 and chapter 4, §4.3 (accuracy per epoch).
+        Used in: chapter 2, §2.5 (against the book's class); chapter 3, §3.2 (the test
+        accuracy every 50 iterations), §3.4 and §3.5 (the validation accuracy).
 
         Parameters
         ----------
@@ -228,7 +230,8 @@ class TwoLayerNet:
         Two forward passes per parameter: 39,760 parameters for 784-50-10, so one call
         costs 79,520 forward passes. Use it to check :meth:`gradient`.
 
-        Used in: chapter 2, §2.5 (what it costs) and §2.7 (the gradient check).
+        Used in: chapter 2, §2.5 (what it costs; the gradient check compares
+        backpropagation with its result).
 
         Parameters
         ----------
@@ -256,8 +259,9 @@ class TwoLayerNet:
         ``benchmarks/book_ch04.py``; the book builds it in its section 5.7); chapter 2, §2.6
         derives each line with the chain rule. The loss comes from the same forward pass.
 
-        Used in: chapter 2, §2.6 (each line derived); chapter 3, §3.2 (the training loop) and
+        Used in: chapter 3, §3.2 (the training loop); chapter 4, §4.2 (the full run's loop);
         :func:`scratchlib.trainer.train`.
+        Named in: chapter 2, §2.6 (each line derived).
 
         Parameters
         ----------
@@ -301,8 +305,9 @@ class TwoLayerNet:
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray]:
         """Gradient of ``loss(x, t)`` by backpropagation (the book's ``gradient``).
 
-        Used in: chapter 2, §2.6 (timed) and §2.7 (checked against the numerical gradient);
-        chapter 3, §3.1.
+        Used in: chapter 2, §2.6 (timed, and compared with the book's class; the gradient
+        check takes its result); chapter 3, §3.1 (one step), §3.3 (one update with the bug)
+        and §3.5 (the gradient at the starting weights).
 
         Parameters
         ----------

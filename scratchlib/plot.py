@@ -28,7 +28,10 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
 def plot_accuracy(history: History, ax: Axes | None = None) -> Axes:
     """The book's figure: train and test accuracy against epochs.
 
-    Used in: chapter 4, §4.3.
+    Used in: no chapter.
+
+    Chapter 4 draws the same figure from its own training loop, with validation data in place
+    of test data, beside the losses (§4.3).
 
     Parameters
     ----------
@@ -55,7 +58,9 @@ def plot_accuracy(history: History, ax: Axes | None = None) -> Axes:
 def moving_average(values: ArrayLike, window: int) -> np.ndarray:
     """Mean of each run of ``window`` consecutive values ('valid' part only).
 
-    Used in: :func:`plot_loss` (the smoothed curve).
+    Used in: chapter 3, §3.5 (the loss curves of four starting weights, smoothed); chapter 4,
+    §4.4 (when the mean of 20 minibatch losses falls below 2.2); :func:`plot_loss` (the
+    smoothed curve).
 
     Parameters
     ----------
@@ -83,7 +88,7 @@ def moving_average(values: ArrayLike, window: int) -> np.ndarray:
 def plot_loss(history: History, ax: Axes | None = None, smooth: int = 100) -> Axes:
     """Minibatch loss per iteration, raw (faint) and as a moving average.
 
-    Used in: chapter 3, §3.4; chapter 4, §4.4.
+    Used in: chapter 3, §3.4 (the loss curves of five learning rates and three batch sizes).
 
     Parameters
     ----------

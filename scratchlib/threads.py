@@ -53,6 +53,9 @@ def one_blas_thread() -> Iterator[None]:
     Nested uses are fine (the inner one leaves one thread). Without a BLAS library that
     threadpoolctl can control (it knows OpenBLAS, MKL, BLIS and FlexiBLAS), it does nothing.
 
+    Used in: chapter 4, §4.2 (its training loop, decorated as :func:`scratchlib.trainer.train`
+    is).
+
     Yields
     ------
     None

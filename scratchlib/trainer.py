@@ -55,7 +55,8 @@ def sample_with_replacement(
     batch, and over an "epoch" of ``train_size / batch_size`` batches about 1 - 1/e = 63% of
     the samples are seen.
 
-    Used in: chapter 1, §1.4 (drawing minibatches); chapter 2, §2.5; chapter 3, §3.1-3.2.
+    Used in: chapter 1, §1.4 (drawing minibatches); chapter 2, §2.5; chapter 3, §3.1-3.3;
+    chapter 4, §4.2 (the full run) and §4.7 (its minibatches drawn again, to count them).
 
     Parameters
     ----------
@@ -79,7 +80,8 @@ def shuffled_epochs(
     Every epoch reshuffles ``range(train_size)`` and cuts it into ``ceil(N / batch_size)``
     batches; the last batch of an epoch is smaller when ``batch_size`` does not divide ``N``.
 
-    Used in: chapter 1, §1.4; chapter 4, §4.7 (``train(..., sampling="shuffle")``).
+    Used in: chapter 1, §1.4 (how much of the training set each scheme covers);
+    :func:`train` (``sampling="shuffle"``).
 
     Parameters
     ----------
@@ -100,7 +102,8 @@ def shuffled_epochs(
 def sgd_update(params: dict[str, NDArray], grads: dict[str, NDArray], lr: float) -> None:
     """Stochastic gradient descent step, in place: ``params[key] -= lr * grads[key]``.
 
-    Used in: chapter 3, §3.1 (one step) and §3.3 (the same line with a ``+``).
+    Used in: chapter 3, §3.1 (one step); chapter 4, §4.2 (the full run's loop); :func:`train`.
+    Named in: chapter 3, §3.3 (the same line with a ``+``).
 
     Parameters
     ----------
@@ -119,7 +122,8 @@ def sgd_update(params: dict[str, NDArray], grads: dict[str, NDArray], lr: float)
 class History:
     """What :func:`train` measured.
 
-    Used in: chapter 4, §4.3 (``table()``, the accuracy per epoch) and §4.4 (the loss curve).
+    Used in: chapter 3, §3.4 (``train_loss``, the curves of :func:`scratchlib.plot.plot_loss`)
+    and §3.5 (``train_loss``, smoothed).
 
     Attributes
     ----------
@@ -214,8 +218,11 @@ def train(
     recorded for each iteration is its minibatch's, from before the update (see
     :class:`History`).
 
-    Used in: chapter 3, §3.4 (learning rate and batch size); chapter 4, §4.2 (the full run),
-    §4.5 and §4.7.
+    Used in: chapter 3, §3.4 (the learning rate and the batch size; its ``train_on_fit``
+    trains the networks of the next section too).
+    Named in: chapter 1, §1.4 (its two samplings); chapter 3, §3.2 (it records the loss as
+    the loop written out there does); chapter 4, §4.2 (its loop, written out there to record
+    losses and weights too) and §4.7 (``sampling="shuffle"``).
 
     Parameters
     ----------

@@ -1,11 +1,15 @@
 """The book's prose as tests/test_crossrefs.py and tests/test_claims.py read it: headings,
-cross-references and the numbers sentences state.
+cross-references and the numbers sentences state; and what each section's code uses of the
+library, for the docstrings' "Used in: chapter N, §N.k".
 
 The prose lives in the chapters (``notebooks/NN_*.ipynb``: markdown cells, and the committed
 outputs they describe), the book pages (``book/*.md``) and the README, the exercise masters
-(``exercises/masters/NN_*.ipynb``) and the library's docstrings (``scratchlib/*.py``). Each is
-read as :class:`Passage`\\ s (a markdown cell, a page, a docstring) that know their file and
-their cell or line, so that every finding names where it is.
+(``exercises/masters/NN_*.ipynb``) and the library's docstrings (``scratchlib/**/*.py``, the
+data package's too). Each is read as :class:`Passage`\\ s (a markdown cell, a page, a
+docstring) that know their file and their cell or line, so that every finding names where it
+is. What a chapter's code uses of the library is read from its syntax tree
+(:class:`CodeUses`, per :class:`Section`), and the library's public objects from theirs
+(:func:`library`): nothing is imported or run.
 
 What counts as a reference (plain text, because Colab shows a chapter's markdown without
 MyST's roles): "chapter N", "notebook N", "section N.k", "sections N.a and N.b", "§N.k",
@@ -23,11 +27,13 @@ from __future__ import annotations
 
 import ast
 import configparser
+import io
 import json
 import re
+import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from conftest import ROOT
@@ -162,11 +168,15 @@ def pages() -> tuple[Passage, ...]:
     )
 
 
+LIBRARY_DIR = ROOT / "scratchlib"
+
+
 @cache
 def docstrings() -> tuple[Passage, ...]:
-    """Every docstring of the library (modules, classes, functions, methods)."""
+    """Every docstring of the library (modules, classes, functions, methods), the data
+    package's (``scratchlib/data/``) included."""
     found = []
-    for path in sorted((ROOT / "scratchlib").glob("*.py")):
+    for path in sorted(LIBRARY_DIR.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
 
@@ -562,3 +572,361 @@ def unchecked_reason(cell: dict, output: str, start: int, end: int) -> str | Non
             if m.start() < end and start < m.end():
                 return f"nbval's sanitizer [{name}] replaces it ({pattern.pattern!r})"
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Sections: the cells of a chapter between two headings, and what their code uses
+
+
+@dataclass(frozen=True)
+class Section:
+    """The cells of a chapter from one heading of level 1 or 2 to the next: ``number`` is
+    (N, k) for "## N.k Title", (N,) for the chapter's title and the cells under it before its
+    first section, None for an unnumbered one ("## Summary", "## Exercises"). A markdown cell
+    that holds a heading is split there: its text before the heading ends the previous
+    section."""
+
+    chapter: Chapter
+    number: tuple[int, ...] | None
+    title: str
+    code: tuple[dict, ...] = field(repr=False, compare=False)
+    markdown: str = field(repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """ "§4.2", "chapter 4 before §4.1" or "chapter 4's 'Summary'", for a message."""
+        if self.number is None:
+            return f"chapter {self.chapter.number}'s {self.title!r}"
+        if len(self.number) == 1:
+            return f"chapter {self.number[0]}, before §{self.number[0]}.1"
+        return "§" + ".".join(map(str, self.number))
+
+    @cached_property
+    def uses(self) -> CodeUses:
+        return CodeUses.of_cells(self.code, self.chapter.rel)
+
+
+@cache
+def sections(chapter: Chapter) -> tuple[Section, ...]:
+    """The chapter's sections, in order (see :class:`Section`)."""
+    found: list[Section] = []
+    number: tuple[int, ...] | None = (chapter.number,)
+    title, code, markdown = "", [], []
+
+    def close() -> None:
+        found.append(Section(chapter, number, title, tuple(code), "".join(markdown)))
+
+    for cell in chapter.cells:
+        if cell["cell_type"] == "code":
+            code.append(cell)
+            continue
+        if cell["cell_type"] != "markdown":
+            continue
+        text = _source(cell)
+        passage = Passage(chapter.rel, cell.get("id") or "", text)
+        start = 0
+        for heading in headings(passage):
+            if heading.level > 2:
+                continue
+            markdown.append(text[start : heading.offset])
+            if found or code or "".join(markdown).strip() or title:
+                close()
+            number = heading.number if heading.level == 2 else (chapter.number,)
+            if heading.level == 2 and (not heading.number or len(heading.number) != 2):
+                number = None
+            title, code, markdown, start = heading.title, [], [], heading.offset
+        markdown.append(text[start:] + "\n\n")
+    close()
+    return tuple(found)
+
+
+#: An IPython line magic or shell escape (``%config ...``, ``!pip ...``): not Python.
+_MAGIC = re.compile(r"^([ \t]*)[%!].*$", re.M)
+
+
+def _dotted(node: ast.AST) -> str:
+    """``a.b.c`` for a chain of names and attributes, else ""."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+@dataclass(frozen=True)
+class CodeUses:
+    """What some code cells use, read from their syntax tree (nothing is run).
+
+    ``names``: names read (``sigmoid`` in ``sigmoid(a1)``, ``one_blas_thread`` in a decorator),
+    not those defined or imported. ``attributes``: ``(base, attr)`` for every attribute read
+    or written, ``base`` the dotted name before it or "" (``("trainer",
+    "sample_with_replacement")``, ``("net", "predict")``, ``("", "accuracy")`` in
+    ``nets[lr].accuracy``). ``comments``: the text of the comments. ``imports``: ``(local
+    name, module, name)`` of each import, name "" for ``import module``.
+    """
+
+    names: frozenset[str]
+    attributes: frozenset[tuple[str, str]]
+    comments: str
+    imports: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def of_source(cls, source: str, where: str) -> CodeUses:
+        code = _MAGIC.sub(lambda m: m.group(1) + "pass", source)
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as error:
+            raise ValueError(f"{where}: the code cell is not Python ({error})") from None
+        names, attributes, imports = set(), set(), []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                attributes.add((_dotted(node.value), node.attr))
+            elif isinstance(node, ast.Import):
+                imports += [(a.asname or a.name, a.name, "") for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imports += [(a.asname or a.name, node.module, a.name) for a in node.names]
+        comments = []
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(code).readline):
+                if token.type == tokenize.COMMENT:
+                    comments.append(token.string)
+        except (tokenize.TokenError, SyntaxError):  # ast.parse read it: not expected
+            pass
+        return cls(frozenset(names), frozenset(attributes), "\n".join(comments), tuple(imports))
+
+    @classmethod
+    def of_cells(cls, cells: Iterable[dict], path: str) -> CodeUses:
+        parts = [cls.of_source(_source(c), f"{path}, cell {c.get('id')}") for c in cells]
+        return cls(
+            frozenset().union(*(p.names for p in parts)),
+            frozenset().union(*(p.attributes for p in parts)),
+            "\n".join(p.comments for p in parts),
+            tuple(i for p in parts for i in p.imports),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# The library: its public functions, classes and methods, found in its files
+
+
+@dataclass(frozen=True)
+class LibraryObject:
+    """A public function, class or method of ``scratchlib`` (no leading underscore, in a
+    module without one). ``module`` is dotted (``scratchlib.data.loaders``), ``qualname``
+    ``train`` or ``TwoLayerNet.accuracy``; ``members`` are the public methods, properties
+    and fields a class declares in its body."""
+
+    module: str
+    qualname: str
+    kind: str  # "function", "class" or "method"
+    path: str
+    members: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def docstring(self) -> Passage | None:
+        for passage in docstrings():
+            if passage.path == self.path and passage.owner == self.qualname:
+                return passage
+        return None
+
+    def used_by(self, uses: CodeUses) -> bool:
+        """Whether code with these uses uses the object. A function: its name read, bare
+        (``sigmoid(x)``) or after its module's or package's name (``trainer.shuffled_epochs``,
+        ``scratchlib.plot.moving_average``). A class: the same, or one of its own members
+        read or written (``history.train_loss``: its instance at work). A method:
+        ``.name``, called or not (which class's it is, the code does not say)."""
+        if self.kind == "method":
+            return any(attr == self.name for _, attr in uses.attributes)
+        packages = set(self.module.split("."))
+        if self.name in uses.names or any(
+            attr == self.name and base.rsplit(".", 1)[-1] in packages
+            for base, attr in uses.attributes
+        ):
+            return True
+        return self.kind == "class" and any(attr in self.members for _, attr in uses.attributes)
+
+    def named_in(self, uses: CodeUses, markdown: str) -> bool:
+        """Whether code with these uses uses the object, or names it (as a word: ``train``
+        in ``train_size`` is no name of it; a method after a dot, ``TwoLayerNet.gradient``,
+        since a function may have its name) in a comment of the code or in code marks of the
+        markdown (``the library's `train```, a fenced block)."""
+        if self.used_by(uses):
+            return True
+        before = r"\." if self.kind == "method" else r"(?<!\w)"
+        word = re.compile(rf"{before}{re.escape(self.name)}(?!\w)")
+        spans = [m.group(0) for m in _FENCE.finditer(markdown)]
+        spans += [m.group(0) for m in _INLINE_CODE.finditer(_FENCE.sub(_blank, markdown))]
+        return bool(word.search(uses.comments)) or any(word.search(s) for s in spans)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_path(module: str) -> Path | None:
+    base = ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _members(node: ast.ClassDef) -> frozenset[str]:
+    """A class's public members declared in its body: methods, properties, fields. (Not
+    what ``__init__`` assigns to ``self``: ``dtype`` or ``params`` would match any array or
+    network.) A ``Protocol`` has none: no instance of it exists."""
+    if any(_dotted(base).rsplit(".", 1)[-1] == "Protocol" for base in node.bases):
+        return frozenset()
+    found = set()
+    for child in node.body:
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.add(child.name)
+        elif isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
+            found.add(child.target.id)
+        elif isinstance(child, ast.Assign):
+            found |= {t.id for t in child.targets if isinstance(t, ast.Name)}
+    return frozenset(name for name in found if not name.startswith("_"))
+
+
+@cache
+def library() -> dict[str, LibraryObject]:
+    """Every public function, class and method of the library, by ``module.qualname``."""
+    found = {}
+    for path in sorted(LIBRARY_DIR.rglob("*.py")):
+        module = _module_name(path)
+        if any(part.startswith("_") for part in module.split(".")[1:]):
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        for node in _tree(path).body:
+            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name[0] == "_":
+                continue
+            if isinstance(node, ast.FunctionDef):
+                found[f"{module}.{node.name}"] = LibraryObject(module, node.name, "function", rel)
+                continue
+            members = _members(node)
+            found[f"{module}.{node.name}"] = LibraryObject(module, node.name, "class", rel, members)
+            for child in node.body if members else ():  # a Protocol's methods are declarations
+                if isinstance(child, ast.FunctionDef) and child.name[0] != "_":
+                    qualname = f"{node.name}.{child.name}"
+                    found[f"{module}.{qualname}"] = LibraryObject(module, qualname, "method", rel)
+    return found
+
+
+def resolve(module: str, name: str) -> LibraryObject | str | None:
+    """What ``from module import name`` imports of the library: a :class:`LibraryObject`,
+    the dotted name of a module (``from scratchlib import trainer``), or None (a constant,
+    or not the library's). Re-exports (``from scratchlib import train``) are followed through
+    the package's ``__init__.py``, read, not imported."""
+    if module.split(".")[0] != LIBRARY_DIR.name:
+        return None
+    if _module_path(f"{module}.{name}") is not None:
+        return f"{module}.{name}"
+    if f"{module}.{name}" in library():
+        return library()[f"{module}.{name}"]
+    path = _module_path(module)
+    if path is None:
+        return None
+    for node in _tree(path).body:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name and node.module != module:
+                    return resolve(node.module, alias.name)
+    return None
+
+
+def imported_objects(uses: CodeUses) -> dict[LibraryObject, str]:
+    """The library's functions and classes that code imports, directly (``from scratchlib
+    import sigmoid``) or through an imported module (``from scratchlib import trainer`` and
+    then ``trainer.shuffled_epochs``), each with the import that brings it."""
+    found: dict[LibraryObject, str] = {}
+    modules: dict[str, str] = {}  # local name -> module
+    for local, module, name in uses.imports:
+        if not name:
+            if module.split(".")[0] == LIBRARY_DIR.name:
+                modules[local.split(".")[0]] = local.split(".")[0]
+            continue
+        target = resolve(module, name)
+        if isinstance(target, LibraryObject) and target.kind != "method":
+            found.setdefault(target, f"from {module} import {name}")
+        elif isinstance(target, str):
+            modules[local] = target
+    for base, attr in sorted(uses.attributes):
+        first = base.split(".")[0]
+        if first in modules:
+            target = resolve(modules[first] + base[len(first) :], attr)
+            if isinstance(target, LibraryObject) and target.kind != "method":
+                found.setdefault(target, f"{base}.{attr}")
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# "Used in:" and "Named in:": where a docstring says a chapter uses or names its object
+
+_STATEMENT = re.compile(r"(?:(?<=\n)|(?<=\A)|(?<=\.\s))[ \t]*(?P<head>Used|Named) in:")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A chapter or section that a docstring's "Used in:" (``named`` False) or "Named in:"
+    (True) statement cites: ``number`` (N, k) for a section, (N,) for a whole chapter."""
+
+    ref: Ref
+    number: tuple[int, ...]
+    named: bool
+
+    @property
+    def label(self) -> str:
+        if len(self.number) == 1:
+            return f"chapter {self.number[0]}"
+        return f"chapter {self.number[0]}, §{self.number[0]}.{self.number[1]}"
+
+
+def statements(passage: Passage) -> list[tuple[str, int, int]]:
+    """The "Used in: ..." and "Named in: ..." statements of a docstring, as (head, start,
+    end): each runs from its head to the next statement's or to the end of its paragraph."""
+    text = passage.text
+    heads = list(_STATEMENT.finditer(text))
+    found = []
+    for index, match in enumerate(heads):
+        stop = heads[index + 1].start() if index + 1 < len(heads) else len(text)
+        blank = re.search(r"\n[ \t]*\n", text[match.start() : stop])
+        end = match.start() + blank.start() if blank else stop
+        found.append((match.group("head"), match.start("head"), end))
+    return found
+
+
+def cited(passage: Passage) -> list[Cited]:
+    """What the docstring's statements cite, in order: each section of "chapter 4, §4.2 and
+    §4.5", "§3.4-3.5" or "sections 1.1 and 1.2", and each chapter cited without a section
+    ("chapters 3 and 4"). The book's numbers ("the book's section 5.7") are not cited."""
+    refs = references(passage)
+    masked = mask(passage.text)
+    found = []
+    for head, start, end in statements(passage):
+        inside = [r for r in refs if start <= r.start < end and not r.books]
+        for index, ref in enumerate(inside):
+            if ref.kind == "section":
+                found += [Cited(ref, n, head == "Named") for n in ref.numbers if len(n) == 2]
+            elif ref.kind == "chapter":
+                following = inside[index + 1] if index + 1 < len(inside) else None
+                if (
+                    following is not None
+                    and following.kind == "section"
+                    and re.fullmatch(r",?\s*", masked[ref.end : following.start])
+                ):
+                    continue  # "chapter 4, §4.2": the section is what is cited
+                found += [Cited(ref, n, head == "Named") for n in ref.numbers]
+    return found

@@ -292,6 +292,23 @@ class Chapter:
             "constants: {}\n",
             encoding="utf-8",
         )
+        step.says('"Used in:"')
+        self.cite("functions", "sigmoid")
+        self.cite("plot", "show_images")
+
+    def cite(self, module: str, function: str) -> None:
+        """Add "chapter N, §N.1" to the "Used in:" of ``function``'s docstring, at the end of
+        the statement, its lines wrapped again."""
+        path = self.copy.root / "scratchlib" / f"{module}.py"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("Used in: ", text.index(f"\ndef {function}("))
+        end = text.index("\n\n", start)
+        line = text.rindex("\n", 0, start) + 1
+        statement = " ".join(text[start:end].split()).rstrip(".")
+        indent = text[line:start]
+        cited = f"{statement}; chapter {self.number}, §{self.number}.1."
+        wrapped = textwrap.fill(cited, 100, initial_indent=indent, subsequent_indent=indent)
+        path.write_text(text[:line] + wrapped + text[end:], encoding="utf-8")
 
     def colab_cell_inserted(self, step: Step) -> None:
         assert any(f"notebooks/{self.name}.ipynb" in o for o in self.copy.outputs[-1:]), (

@@ -37,7 +37,8 @@ def load_fashion_mnist(
     (``apt install dataset-fashion-mnist``) is searched. Class names are in
     :data:`FASHION_MNIST_CLASSES`.
 
-    Used in: chapter 1, §1.1 (the data), and every chapter after it.
+    Used in: chapter 1, §1.1 (the data); chapter 2, §2.5 (a minibatch for the network);
+    chapters 3 and 4 (loaded at the top).
 
     Parameters
     ----------
@@ -93,7 +94,8 @@ def load_mnist(
     mirrors come from ``$SCRATCHLIB_MNIST_MIRRORS``, else two copies of the publisher's files,
     and its labels are the digits 0..9.
 
-    Used in: chapter 1, §1.1 (the one-line switch to the book's dataset).
+    Named in: chapter 1, §1.1 (the one-line switch to the book's dataset, written there as a
+    comment).
 
     See Also
     --------
