@@ -72,8 +72,12 @@ def student_code(name: str, student_dir: Path = STUDENT) -> list[str]:
     return [c.source for c in cells if c.kind == "code" and not c.generated]
 
 
-def check_master(name: str, masters: Path = MASTERS, student_dir: Path = STUDENT) -> list[str]:
-    """Every problem found for one master (empty: all good)."""
+def check_master(
+    name: str, masters: Path = MASTERS, student_dir: Path = STUDENT, *, verify: bool = True
+) -> list[str]:
+    """Every problem found for one master (empty: all good). ``verify=False`` leaves out the
+    master-only cells (``# IGNORE``: they recompute the tables and curves a question shows,
+    which can take seconds), for checks of the plants alone."""
     try:
         assignment = judge.Assignment.load(name, masters)
     except master.MasterError as e:
@@ -83,6 +87,16 @@ def check_master(name: str, masters: Path = MASTERS, student_dir: Path = STUDENT
     problems: list[str] = []
 
     solution = master.execute(assignment.master.code)
+    for k, source in enumerate(assignment.master.verify if verify else [], start=1):
+        namespace = {**solution, "MASTER_MARKDOWN": assignment.master.markdown}
+        try:
+            master.execute([source], namespace)
+        except Exception as e:  # noqa: BLE001 - whatever it raises is the finding
+            first = source.strip().splitlines()[1:2] or [""]
+            problems.append(
+                f"{name}: master-only cell {k} ({first[0].lstrip('# ')[:60]}...) fails: "
+                f"{type(e).__name__}: {e}"
+            )
     for q, outcomes in _judged(assignment, solution).items():
         for c in outcomes:
             if not c["passed"]:

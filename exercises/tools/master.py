@@ -44,12 +44,22 @@ class Question:
     public: list[str] = field(default_factory=list)  # the public test cells' sources
 
 
+#: The first line of a master-only cell: otter assign leaves it out of the student and
+#: autograder notebooks; check_planted runs it once, after the solution (see ``verify``).
+MASTER_ONLY = "# IGNORE"
+
+
 @dataclass
 class Master:
     name: str
     path: Path
     code: list[str]  # the notebook's code cells, solutions included, in order
     questions: dict[str, Question]
+    #: The master-only cells (``# IGNORE``): checks that a number the master shows students
+    #: (a table, curves) is what its code computes, run once after the solution, with the
+    #: master's markdown as ``MASTER_MARKDOWN``; not part of ``code``.
+    verify: list[str] = field(default_factory=list)
+    markdown: str = ""
 
     @property
     def graded(self) -> dict[str, Question]:
@@ -73,6 +83,7 @@ def read_master(path: Path) -> Master:
     """Split an otter master notebook into its code and its questions (raises MasterError)."""
     nb = nbformat.read(path, as_version=4)
     code: list[str] = []
+    verify: list[str] = []
     questions: dict[str, Question] = {}
     question: Question | None = None
     in_tests = False
@@ -104,9 +115,12 @@ def read_master(path: Path) -> Master:
                     f"in {path.stem}.checks.py (see exercises/README.md, 'Checks')"
                 )
             question.public.append(cell.source)
+        elif cell.source.lstrip().startswith(MASTER_ONLY):
+            verify.append(cell.source)
         else:
             code.append(cell.source)
-    return Master(path.stem, path, code, questions)
+    markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return Master(path.stem, path, code, questions, verify, markdown)
 
 
 def load_master(name: str, masters: Path = MASTERS) -> Master:
