@@ -125,8 +125,10 @@ clean:
 
 ## portability: nbval under every CPU configuration of issue 8 (BLAS kernels, numpy SIMD limits,
 ## 1 and 2 threads); prints which cells' outputs change. About 15-25 minutes on 2 cores.
+## UNDER=/path/to/venv/bin/python: under that environment's numpy instead of the locked one.
 portability: $(VENV)/.installed
-	$(PY) tests/_portability.py $(if $(ONLY),--only $(ONLY)) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))
+	PYTHONPATH=. $(PY) tests/_portability.py $(if $(ONLY),--only $(ONLY)) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) \
+	  $(if $(UNDER),--python $(UNDER))
 
 ## assignments: otter assign every exercises/masters/*.ipynb -> exercises/student (committed)
 ## and exercises/autograder/<name>.zip (build output), then check every master's public tests

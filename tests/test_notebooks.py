@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _portability import CI_OTHER, MACHINE, environment, nbval_command, probe
+from _portability import CI_OTHER, CONFIGURATIONS, MACHINE, environment, nbval_command, probe
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -72,6 +72,21 @@ def test_every_notebook_is_a_checked_chapter():
 def test_the_second_configuration_runs_on_this_cpu():
     ok, actual = probe(CI_OTHER)
     assert ok, f"{CI_OTHER.name} ({CI_OTHER.describe()}): {actual}"
+
+
+def test_make_portability_starts():
+    """The README's `make portability` reaches its own argument check (a configuration it
+    does not know is refused with the list of those it knows): the script and its imports
+    run as the Makefile starts them."""
+    proc = subprocess.run(
+        ["make", "-s", "portability", "ONLY=no-such-configuration"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0 and "no-such-configuration" in proc.stderr, proc.stderr
+    assert all(c.name in proc.stderr for c in CONFIGURATIONS), proc.stderr
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
