@@ -77,15 +77,16 @@ def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def _source(cell: dict) -> str:
-    source = cell["source"]
-    return "".join(source) if isinstance(source, list) else source
+def source(cell: dict) -> str:
+    """A cell's text (nbformat stores it as one string or a list of lines)."""
+    text = cell["source"]
+    return "".join(text) if isinstance(text, list) else text
 
 
 def _markdown_passages(rel: str, cells: Iterable[dict]) -> list[Passage]:
     """A notebook's markdown cells, each a passage keyed by its cell id."""
     return [
-        Passage(rel, cell.get("id") or f"#{index}", _source(cell))
+        Passage(rel, cell.get("id") or f"#{index}", source(cell))
         for index, cell in enumerate(cells)
         if cell["cell_type"] == "markdown"
     ]
@@ -143,14 +144,20 @@ class Master:
 
 
 @cache
+def master_cells(master: Master) -> tuple[dict, ...]:
+    """Every cell of an exercise master."""
+    return tuple(_cells(master.path))
+
+
+@cache
 def masters() -> tuple[Master, ...]:
     found = []
     for path in sorted(MASTERS_DIR.glob("[0-9][0-9]_*.ipynb")):
         names = []
         for cell in _cells(path):
-            source = _source(cell)
-            if cell["cell_type"] == "raw" and source.lstrip().startswith("# BEGIN QUESTION"):
-                name = re.search(r"^name:\s*(\S+)", source, re.M)
+            text = source(cell)
+            if cell["cell_type"] == "raw" and text.lstrip().startswith("# BEGIN QUESTION"):
+                name = re.search(r"^name:\s*(\S+)", text, re.M)
                 if name:
                     names.append(name.group(1))
         passages = tuple(_markdown_passages(path.relative_to(ROOT).as_posix(), _cells(path)))
@@ -158,14 +165,39 @@ def masters() -> tuple[Master, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Page:
+    """A markdown page of the book, or the README: one passage and no code cells (what its
+    sentences restate are the chapters' outputs)."""
+
+    path: Path
+
+    @property
+    def rel(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [Passage(self.rel, "page", self.path.read_text(encoding="utf-8"), 1)]
+
+    def code_cell(self, cell_id: str) -> None:
+        return None
+
+
+@cache
+def book_pages() -> tuple[Page, ...]:
+    """The book's markdown pages (``book/*.md``) and the README."""
+    return tuple(Page(p) for p in sorted((ROOT / "book").glob("*.md")) + [ROOT / "README.md"])
+
+
 @cache
 def pages() -> tuple[Passage, ...]:
     """The book's markdown pages and the README, one passage each."""
-    paths = sorted((ROOT / "book").glob("*.md")) + [ROOT / "README.md"]
-    return tuple(
-        Passage(p.relative_to(ROOT).as_posix(), "page", p.read_text(encoding="utf-8"), 1)
-        for p in paths
-    )
+    return tuple(page.passages[0] for page in book_pages())
 
 
 LIBRARY_DIR = ROOT / "scratchlib"
@@ -622,7 +654,7 @@ def sections(chapter: Chapter) -> tuple[Section, ...]:
             continue
         if cell["cell_type"] != "markdown":
             continue
-        text = _source(cell)
+        text = source(cell)
         passage = Passage(chapter.rel, cell.get("id") or "", text)
         start = 0
         for heading in headings(passage):
@@ -699,7 +731,7 @@ class CodeUses:
 
     @classmethod
     def of_cells(cls, cells: Iterable[dict], path: str) -> CodeUses:
-        parts = [cls.of_source(_source(c), f"{path}, cell {c.get('id')}") for c in cells]
+        parts = [cls.of_source(source(c), f"{path}, cell {c.get('id')}") for c in cells]
         return cls(
             frozenset().union(*(p.names for p in parts)),
             frozenset().union(*(p.attributes for p in parts)),

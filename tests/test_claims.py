@@ -1,6 +1,8 @@
 """Every number a sentence restates from an output agrees with that output (issue 17, point 16).
 
-Each chapter ``notebooks/NN_name.ipynb`` has a claims file ``tests/claims/NN_name.yml``:
+Each chapter ``notebooks/NN_name.ipynb`` has a claims file ``tests/claims/NN_name.yml``, and
+each book page ``book/name.md`` (and the README) that has numbers one in ``tests/claims/pages/``
+(a page's claims restate outputs of the chapters' cells):
 
 - ``claims``: the sentences that restate a number printed by a code cell: the sentence (an
   excerpt of the markdown, as written), the number as the sentence writes it, the id of the
@@ -39,6 +41,7 @@ import yaml
 from conftest import ROOT
 
 CLAIMS_DIR = ROOT / "tests" / "claims"
+PAGES_DIR = CLAIMS_DIR / "pages"
 #: The phrase with which a sentence quotes a timing of its own page's run.
 THIS_MACHINE = "the machine that ran this page"
 
@@ -64,7 +67,7 @@ class ClaimFailed(AssertionError):
 class Claim:
     """One sentence's number and the output it restates (see the module docstring)."""
 
-    chapter: prose.Chapter
+    source: prose.Chapter | prose.Page
     index: int
     sentence: str
     number: str
@@ -79,12 +82,12 @@ class Claim:
     @property
     def label(self) -> str:
         words = " ".join(re.sub(r"[*_`$\\]", "", self.sentence).split()[:5])
-        return f"{self.chapter.stem}: {self.number} in '{words}'"
+        return f"{self.source.stem}: {self.number} in '{words}'"
 
 
 @dataclass(frozen=True)
 class ClaimsFile:
-    chapter: prose.Chapter
+    source: prose.Chapter | prose.Page
     claims: tuple[Claim, ...]
     constants: dict[str, str]  # normalised number or lower-case time phrase -> reason
     errors: tuple[str, ...]
@@ -95,10 +98,17 @@ class ClaimsFile:
 
     @property
     def path(self):
-        return CLAIMS_DIR / f"{self.chapter.stem}.yml"
+        return claims_path(self.source)
 
 
-def _claim(chapter: prose.Chapter, index: int, entry: object, where: str) -> Claim:
+def claims_path(source: prose.Chapter | prose.Page):
+    """tests/claims/NN_name.yml for a chapter, tests/claims/pages/name.yml for a page."""
+    if isinstance(source, prose.Page):
+        return PAGES_DIR / f"{source.stem}.yml"
+    return CLAIMS_DIR / f"{source.stem}.yml"
+
+
+def _claim(source: prose.Chapter | prose.Page, index: int, entry: object, where: str) -> Claim:
     if not isinstance(entry, dict):
         raise ValueError(f"{where}: a claim is a mapping with {sorted(REQUIRED_KEYS)}")
     unknown = set(entry) - CLAIM_KEYS
@@ -123,20 +133,22 @@ def _claim(chapter: prose.Chapter, index: int, entry: object, where: str) -> Cla
         _evaluate(values.get("value", "x"), {}, check_only=True)
     except (re.error, ValueError) as error:
         raise ValueError(f"{where}: {error}") from None
-    return Claim(chapter, index, **values)
+    return Claim(source, index, **values)
 
 
 @cache
-def claims_file(chapter: prose.Chapter) -> ClaimsFile:
-    path = CLAIMS_DIR / f"{chapter.stem}.yml"
+def claims_file(source: prose.Chapter | prose.Page) -> ClaimsFile:
+    path = claims_path(source)
     rel = path.relative_to(ROOT).as_posix()
+    if not path.is_file() and isinstance(source, prose.Page):
+        return ClaimsFile(source, (), {}, ())  # a page without numbers needs none
     if not path.is_file():
         error = f"{rel} is missing: every chapter declares its claims and constants there"
-        return ClaimsFile(chapter, (), {}, (error,))
+        return ClaimsFile(source, (), {}, (error,))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        return ClaimsFile(chapter, (), {}, (f"{rel}: not valid YAML: {error}",))
+        return ClaimsFile(source, (), {}, (f"{rel}: not valid YAML: {error}",))
     errors: list[str] = []
     if not isinstance(data, dict) or set(data) - {"claims", "constants"}:
         keys = sorted(data) if isinstance(data, dict) else type(data).__name__
@@ -145,7 +157,7 @@ def claims_file(chapter: prose.Chapter) -> ClaimsFile:
     claims = []
     for index, entry in enumerate(data.get("claims") or []):
         try:
-            claims.append(_claim(chapter, index, entry, f"{rel}, claim {index + 1}"))
+            claims.append(_claim(source, index, entry, f"{rel}, claim {index + 1}"))
         except ValueError as error:
             errors.append(str(error))
     constants: dict[str, str] = {}
@@ -165,7 +177,7 @@ def claims_file(chapter: prose.Chapter) -> ClaimsFile:
     errors += [
         f"{rel}: two claims {label!r}" for label in {x for x in labels if labels.count(x) > 1}
     ]
-    return ClaimsFile(chapter, tuple(claims), constants, tuple(errors))
+    return ClaimsFile(source, tuple(claims), constants, tuple(errors))
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,39 +280,50 @@ def locate(claim: Claim) -> Located:
     pattern = _sentence_pattern(claim.sentence)
     hits = [
         Located(p, m.start(), m.end())
-        for p in claim.chapter.passages
+        for p in claim.source.passages
         for m in pattern.finditer(p.text)
     ]
     if not hits:
         raise StaleClaim(
-            f"{claim.chapter.rel}: no markdown cell has the sentence {claim.sentence!r} any more: "
-            f"update the claim in tests/claims/{claim.chapter.stem}.yml (its sentence and "
+            f"{claim.source.rel}: the sentence {claim.sentence!r} is not there any more: update "
+            f"the claim in {claims_path(claim.source).relative_to(ROOT).as_posix()} (its sentence and "
             "number) or delete it if no sentence restates that output now"
         )
     if len(hits) > 1:
         cells = ", ".join(h.passage.key for h in hits)
-        raise StaleClaim(f"{claim.chapter.rel}: {claim.sentence!r} is in {cells}: quote more of it")
+        raise StaleClaim(f"{claim.source.rel}: {claim.sentence!r} is in {cells}: quote more of it")
     hit = hits[0]
     text = hit.passage.text[hit.start : hit.end]
     for piece in _stated(claim.number):
         literal = re.escape(piece.literal.strip())
         if not re.search(rf"(?<![\d.,]){literal}(?![\d])", text):
             raise StaleClaim(
-                f"{hit.passage.where()}: the sentence {claim.sentence!r} does not write "
+                f"{hit.passage.where(hit.start)}: the sentence {claim.sentence!r} does not write "
                 f"{piece.literal!r}: give the number as the sentence writes it"
             )
     return hit
 
 
-def code_cell(cell_id: str, home: prose.Chapter) -> tuple[prose.Chapter, dict]:
-    """The code cell ``cell_id``, in the claim's own chapter or another one."""
+def code_cell(cell_id: str, home: prose.Chapter | prose.Page) -> tuple[object, dict]:
+    """The cell ``cell_id`` whose text a claim restates: a code cell of the claim's own chapter
+    or of another one (a page's claims name a chapter's cell), or a markdown cell of an
+    exercise master, for the table a question shows (``make assignments`` recomputes each such
+    table in the master's ``# IGNORE`` cell and fails when they differ)."""
     if home.code_cell(cell_id) is not None:
         return home, home.code_cell(cell_id)
     found = [(c, c.code_cell(cell_id)) for c in prose.chapters()]
     found = [(c, cell) for c, cell in found if cell is not None]
+    found += [
+        (master, cell)
+        for master in prose.masters()
+        for cell in prose.master_cells(master)
+        if cell["cell_type"] == "markdown" and cell.get("id") == cell_id
+    ]
     if len(found) != 1:
-        where = "no chapter" if not found else f"{len(found)} chapters"
-        raise StaleClaim(f"{where} has a code cell with id {cell_id!r}")
+        where = "no chapter or master" if not found else f"{len(found)} notebooks"
+        raise StaleClaim(
+            f"{where} has a code cell (or a master a markdown cell) with id {cell_id!r}"
+        )
     return found[0]
 
 
@@ -328,12 +351,13 @@ def check_claim(claim: Claim) -> str:
         When the output says otherwise, or the output is not one any machine reproduces.
     """
     hit = locate(claim)
-    home, cell = code_cell(claim.cell, claim.chapter)
-    output = prose.output_text(cell)
+    home, cell = code_cell(claim.cell, claim.source)
+    what = "output" if cell["cell_type"] == "code" else "table"
+    output = prose.output_text(cell) if what == "output" else prose.source(cell)
     matches = list(re.finditer(claim.find, output, re.M))
     if not matches:
         raise StaleClaim(
-            f"{claim.label}: the pattern {claim.find!r} finds nothing in the output of cell "
+            f"{claim.label}: the pattern {claim.find!r} finds nothing in the {what} of cell "
             f"{claim.cell} ({home.rel}): {output[:400]!r}"
         )
     if len(matches) > 1 and not claim.every:
@@ -345,7 +369,7 @@ def check_claim(claim: Claim) -> str:
     low, high = stated[0].value, stated[-1].value
     allowed = _tolerance(claim.tolerance, stated)
     says = (
-        f"{hit.passage.where()}: the sentence «{' '.join(claim.sentence.split())}» says "
+        f"{hit.passage.where(hit.start)}: the sentence «{' '.join(claim.sentence.split())}» says "
         f"{claim.number}"
     )
     sentence_text = hit.passage.text[
@@ -359,7 +383,7 @@ def check_claim(claim: Claim) -> str:
         span = match.span(1) if match.re.groups else match.span()
         value = _evaluate(claim.value, variables)
         found = (
-            f"the output of cell {claim.cell} gives {value:.6g} (the pattern {claim.find!r} "
+            f"the {what} of cell {claim.cell} gives {value:.6g} (the pattern {claim.find!r} "
             f"matched {match.group(0)!r}"
             + (f", value {claim.value}" if claim.value != "x" else "")
             + ")"
@@ -390,7 +414,7 @@ def check_claim(claim: Claim) -> str:
 
 
 def uncovered(claims: ClaimsFile) -> tuple[list[str], list[str]]:
-    """The chapter's numbers that are neither claims nor constants (a message each, with the
+    """The chapter's or page's numbers that are neither claims nor constants (a message each, with the
     stub to add), and the constants that no longer appear."""
     covered: dict[str, list[tuple[int, int, set[str]]]] = {}
     for claim in claims.claims:
@@ -402,7 +426,7 @@ def uncovered(claims: ClaimsFile) -> tuple[list[str], list[str]]:
             (hit.start, hit.end, prose.literals(claim.number))
         )
     messages, used = [], set()
-    for passage in claims.chapter.passages:
+    for passage in claims.source.passages:
         refs = [(r.start, r.end) for r in prose.references(passage)]
         for token in prose.tokens(passage, refs):
             if not prose.policed(token.literal):
@@ -422,13 +446,13 @@ def uncovered(claims: ClaimsFile) -> tuple[list[str], list[str]]:
                 "    find: '<a regex whose first group is the number in that output>'\n"
                 f"  otherwise, under constants:  {token.literal!r}: <why it is not an output>"
             )
-    for passage in claims.chapter.passages:
+    for passage in claims.source.passages:
         for match in _TIME.finditer(prose.mask(passage.text)):
             phrase = _phrase(match)
             if phrase in claims.constants:
                 used.add(phrase)
     stale = [
-        f"{claims.rel}: the constant {key!r} is not in the chapter any more: delete it"
+        f"{claims.rel}: the constant {key!r} is not in {claims.source.rel} any more: delete it"
         for key in claims.constants
         if key not in used
     ]
@@ -480,8 +504,8 @@ def timing_findings(passages: list[prose.Passage], constants: dict[str, str]) ->
 @cache
 def all_timing_findings() -> dict[str, str]:
     findings = {}
-    for chapter in prose.chapters():
-        findings |= timing_findings(chapter.passages, claims_file(chapter).constants)
+    for source in prose.chapters() + prose.book_pages():
+        findings |= timing_findings(source.passages, claims_file(source).constants)
     for master in prose.masters():
         findings |= timing_findings(list(master.passages), {})
     return findings
@@ -491,12 +515,13 @@ def all_timing_findings() -> dict[str, str]:
 # The tests
 
 CHAPTERS = prose.chapters()
+PAGES = prose.book_pages()
 
 
 def _claim_params():
     params = []
-    for chapter in CHAPTERS:
-        for claim in claims_file(chapter).claims:
+    for source in CHAPTERS + PAGES:
+        for claim in claims_file(source).claims:
             marks = (
                 [pytest.mark.xfail(strict=True, raises=ClaimFailed, reason=claim.xfail)]
                 if claim.xfail
@@ -513,11 +538,14 @@ def test_every_chapter_has_claims():
     names = {p.stem for p in CLAIMS_DIR.glob("*.yml")}
     orphans = names - {c.stem for c in CHAPTERS}
     assert not orphans, f"claims files of no chapter: {sorted(orphans)}: rename or delete them"
+    names = {p.stem for p in PAGES_DIR.glob("*.yml")}
+    orphans = names - {p.stem for p in PAGES}
+    assert not orphans, f"claims files of no page: {sorted(orphans)}: rename or delete them"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.stem)
-def test_claims_file_is_well_formed(chapter):
-    errors = claims_file(chapter).errors
+@pytest.mark.parametrize("source", CHAPTERS + PAGES, ids=lambda c: c.rel)
+def test_claims_file_is_well_formed(source):
+    errors = claims_file(source).errors
     assert not errors, "\n".join(errors)
 
 
@@ -526,13 +554,13 @@ def test_claim_agrees_with_the_output(claim):
     check_claim(claim)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.stem)
-def test_every_number_in_the_prose_is_a_claim_or_a_constant(chapter):
-    messages, stale = uncovered(claims_file(chapter))
+@pytest.mark.parametrize("source", CHAPTERS + PAGES, ids=lambda c: c.rel)
+def test_every_number_in_the_prose_is_a_claim_or_a_constant(source):
+    messages, stale = uncovered(claims_file(source))
     assert not messages and not stale, "\n".join(messages + stale)
 
 
-SOURCES = [c.rel for c in CHAPTERS] + [m.rel for m in prose.masters()]
+SOURCES = [c.rel for c in CHAPTERS + PAGES] + [m.rel for m in prose.masters()]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -596,7 +624,7 @@ def test_a_rewritten_sentence_makes_a_claim_stale_not_failed():
     """xfail(raises=ClaimFailed) hides a wrong number, never a claim whose sentence is gone."""
     chapter = _chapter("The network is right most of the time.", ACCURACY)
     claim = _made_up(chapter, "right **85%** of the time", "85%", r"accuracy: ([\d.]+)%")
-    with pytest.raises(StaleClaim, match="no markdown cell has the sentence"):
+    with pytest.raises(StaleClaim, match="is not there any more"):
         check_claim(claim)
     assert not issubclass(StaleClaim, ClaimFailed)
     claim = _made_up(chapter, "right most of the time", "85%", r"accuracy: ([\d.]+)%")
@@ -661,7 +689,7 @@ def test_the_completeness_guard_sees_every_new_number():
     listed = ClaimsFile(chapter, (claim,), {"10000": "steps", "42": "gone"}, ())
     messages, stale = uncovered(listed)
     assert messages == [] and stale == [
-        f"{listed.rel}: the constant '42' is not in the chapter any more: delete it"
+        f"{listed.rel}: the constant '42' is not in {chapter.rel} any more: delete it"
     ]
 
 
