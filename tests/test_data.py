@@ -7,6 +7,7 @@ and per container (the fixtures recompressed, xz, uncompressed).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import gzip
 import hashlib
@@ -16,6 +17,7 @@ import inspect
 import json
 import lzma
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -243,6 +245,41 @@ def test_public_names():
             ("download", inspect.Parameter.KEYWORD_ONLY),
             ("mirrors", inspect.Parameter.KEYWORD_ONLY),
         ], loader.__name__
+
+
+def _package_imports(path: Path) -> set[str]:
+    """The modules of scratchlib.data that the module at ``path`` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "scratchlib.data":
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "scratchlib.data."
+        ):
+            found.add(node.module.split(".")[2])
+        elif isinstance(node, ast.Import):
+            found |= {
+                a.name.split(".")[2] for a in node.names if a.name.startswith("scratchlib.data.")
+            }
+    return found
+
+
+def test_each_module_of_the_package_imports_only_those_above_it():
+    """The package docstring lists its modules in order; each imports only modules listed above
+    it (so the package reads bottom-up, and no import cycle can form)."""
+    listed = re.findall(r"^- :mod:`scratchlib\.data\.(\w+)`", data.__doc__, re.M)
+    folder = Path(data.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert sorted(listed) == sorted(modules), (
+        f"scratchlib/data/__init__.py's list of modules {listed} is not the folder's {sorted(modules)}"
+    )
+    for index, module in enumerate(listed):
+        imports = _package_imports(folder / f"{module}.py")
+        later = imports - set(listed[:index])
+        assert not later, (
+            f"scratchlib/data/{module}.py imports {sorted(later)}, listed after it in the "
+            "package docstring: a module builds only on those above it"
+        )
 
 
 @pytest.mark.parametrize("compressed", [True, False])
