@@ -92,21 +92,28 @@ def _markdown_passages(rel: str, cells: Iterable[dict]) -> list[Passage]:
     ]
 
 
-@dataclass(frozen=True)
-class Chapter:
-    """A chapter notebook: its number (from ``NN_``), markdown passages and code cells."""
+class _InRepository:
+    """``rel`` and ``stem`` of a file's ``path``."""
 
-    number: int
     path: Path
-    cells: tuple = field(repr=False, compare=False)
 
     @property
     def rel(self) -> str:
+        """The path relative to the repository root, with forward slashes."""
         return self.path.relative_to(ROOT).as_posix()
 
     @property
     def stem(self) -> str:
         return self.path.stem
+
+
+@dataclass(frozen=True)
+class Chapter(_InRepository):
+    """A chapter notebook: its number (from ``NN_``), markdown passages and code cells."""
+
+    number: int
+    path: Path
+    cells: tuple = field(repr=False, compare=False)
 
     @property
     def passages(self) -> list[Passage]:
@@ -130,17 +137,13 @@ def chapters() -> tuple[Chapter, ...]:
 
 
 @dataclass(frozen=True)
-class Master:
+class Master(_InRepository):
     """An exercise master: its number, markdown passages and question names."""
 
     number: int
     path: Path
     passages: tuple[Passage, ...]
     questions: tuple[str, ...]
-
-    @property
-    def rel(self) -> str:
-        return self.path.relative_to(ROOT).as_posix()
 
 
 @cache
@@ -166,19 +169,11 @@ def masters() -> tuple[Master, ...]:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(_InRepository):
     """A markdown page of the book, or the README: one passage and no code cells (what its
     sentences restate are the chapters' outputs)."""
 
     path: Path
-
-    @property
-    def rel(self) -> str:
-        return self.path.relative_to(ROOT).as_posix()
-
-    @property
-    def stem(self) -> str:
-        return self.path.stem
 
     @property
     def passages(self) -> list[Passage]:
