@@ -1,9 +1,11 @@
 """Activation and loss functions, by the names the book's ``common/functions.py`` uses.
 
-Every function takes numpy arrays and keeps their floating dtype: float32 in gives float32
-out. Compared with the book's versions, ``sigmoid`` never overflows (no ``RuntimeWarning``
-for any finite input) and ``softmax`` / ``cross_entropy_error`` accept one sample (1-D) or
-a batch (2-D), with one-hot or integer labels.
+Every function takes numpy arrays; the array-valued ones keep a floating input's dtype (float32
+in gives float32 out), except ``step_function``, which returns integers, and the losses return a
+Python float. Compared with the book's versions, ``sigmoid`` prints no overflow
+``RuntimeWarning`` for any finite input (the book's formula, with that warning silenced) and
+``softmax`` / ``cross_entropy_error`` accept one sample (1-D) or a batch (2-D), with one-hot or
+integer labels.
 
 The chapters use ``sigmoid``, ``sigmoid_grad``, ``softmax``, ``sum_squared_error`` and
 ``cross_entropy_error``; ``identity_function``, ``step_function``, ``relu``, ``relu_grad`` and

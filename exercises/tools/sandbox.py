@@ -36,7 +36,8 @@ from pathlib import Path
 from exercises.tools import ROOT
 
 RUNNER = Path(__file__).with_name("runner.py")
-#: Processes one submission may run at once (more: all are killed, status `error`).
+#: Processes of one submission's sandbox (its runner and kernel included) at which all are
+#: killed, status `error`.
 MAX_PROCESSES = 64
 # Where the pieces appear inside the sandbox.
 GRADING = "/grading"  # the staging folder: the stripped notebook, the probes (read-only)

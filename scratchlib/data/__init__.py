@@ -22,13 +22,13 @@ uncompressed ``.npz`` beside the downloads, under a name derived from the source
 sizes and modification times, so a later load reads that cache without decompressing or hashing
 anything. Nothing is ever written inside the installed package.
 
-Mirrors are tried in order, each file from the first mirror that serves the right content.
-Your own mirror (any folder on a web server holding the four files) goes first with the
-``mirrors=`` argument or the environment variable ``SCRATCHLIB_MNIST_MIRRORS`` /
-``SCRATCHLIB_FASHION_MNIST_MIRRORS`` (comma-separated base URLs). A mirror that cannot be reached
-is given ``$SCRATCHLIB_CONNECT_TIMEOUT`` seconds to accept the connection (default 10) and then
-``$SCRATCHLIB_READ_TIMEOUT`` seconds for each read (default 30); one that times out or refuses
-is not asked again for the other files.
+Mirrors are tried in order, each file from the first mirror that serves the right content. Your
+own mirrors (any folder on a web server holding the four files) replace the built-in ones, given
+with the ``mirrors=`` argument or the environment variable ``SCRATCHLIB_MNIST_MIRRORS`` /
+``SCRATCHLIB_FASHION_MNIST_MIRRORS`` (comma-separated base URLs). A mirror that cannot be
+reached is given ``$SCRATCHLIB_CONNECT_TIMEOUT`` seconds to accept the connection (default 10)
+and then ``$SCRATCHLIB_READ_TIMEOUT`` seconds for each read (default 30); one that times out or
+refuses is not asked again for the other files.
 
 Run ``python -m scratchlib fashion-mnist`` (or ``mnist``) to fetch a dataset ahead of
 time.

@@ -3,11 +3,12 @@
 Each file comes from the first mirror that serves the right content: a mirror that answers with
 an error, a broken file or other content is followed by the next, with one line saying why; a
 mirror that cannot be reached (no connection, a timeout) is not asked again for the other files.
-Your own mirror (any folder on a web server holding the four files) goes first with the
-``mirrors=`` argument or the dataset's environment variable (``SCRATCHLIB_MNIST_MIRRORS``,
-``SCRATCHLIB_FASHION_MNIST_MIRRORS``; comma-separated base URLs). A file lock keeps two processes
-from downloading the same files at once. When files stay missing, the error lists every URL
-tried and why it failed, where the files were looked for, and what to do.
+Your own mirrors (any folder on a web server holding the four files) replace the built-in ones,
+given with the ``mirrors=`` argument or the dataset's environment variable
+(``SCRATCHLIB_MNIST_MIRRORS``, ``SCRATCHLIB_FASHION_MNIST_MIRRORS``; comma-separated base URLs).
+A file lock keeps two processes from downloading the same files at once. When files stay
+missing, the error lists every URL tried and why it failed, where the files were looked for, and
+what to do.
 """
 
 from __future__ import annotations
