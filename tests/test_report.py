@@ -634,7 +634,7 @@ def test_the_instructors_page_names_the_files_and_columns_it_explains():
         manual_points.MANUAL_FILE,
         "report/index.html",
         "report/" + report_pages.answers_page("<question>"),
-        "feedback/<file>.txt",
+        "feedback/<stem>.txt",
     ):
         assert f"OUT/{name}`" in page, name
     for column in manual_points.FIELDS:
