@@ -149,3 +149,20 @@ def test_a_hidden_test_left_in_a_master_is_refused(tmp_path):
     path.write_text(text.replace(marker, '"# HIDDEN\\n",\n' + marker, 1), encoding="utf-8")
     problems = check_planted.check_master(NAME, masters=masters, verify=False)
     assert any("hidden test in the master" in p for p in problems), problems
+
+
+def test_a_second_question_of_one_name_is_refused(tmp_path):
+    """otter would build both; the judge would keep one. The error names both cells and the
+    name to give instead."""
+    masters = _copy_master(tmp_path, "04_epoch_evaluation")
+    path = masters / "04_epoch_evaluation.ipynb"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"name: q4\\n",') == 1
+    path.write_text(text.replace('"name: q4\\n",', '"name: q3\\n",', 1), encoding="utf-8")
+    with pytest.raises(master.MasterError) as refused:
+        master.read_master(path)
+    message = str(refused.value)
+    assert re.search(
+        r"cell \d+: a second question named 'q3' \(cell \d+ begins the first\)", message
+    )
+    assert "name it 'q6'" in message, message  # after q1 to q5, the next free name

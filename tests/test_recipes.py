@@ -598,34 +598,34 @@ def test_a_module_missing_from_the_api_page_fails_the_checks(copy):
 #: from the moment exercises/tools/checks.py exists.
 ASSIGNMENT = "04_epoch_evaluation"
 
-Q5_SOLUTION = '''def iterations_per_epoch(train_size, batch_size):
+Q6_SOLUTION = '''def iterations_per_epoch(train_size, batch_size):
     """The number of iterations in one epoch: ceil(train_size / batch_size), an int."""
     # BEGIN SOLUTION
     return max(-(-train_size // batch_size), 1)
     # END SOLUTION'''
 
-Q5_TEST = """def test_q5(iterations_per_epoch):
+Q6_TEST = """def test_q6(iterations_per_epoch):
     assert iterations_per_epoch is not None, (
-        "q5: not answered yet — run the cell that defines iterations_per_epoch"
+        "q6: not answered yet — run the cell that defines iterations_per_epoch"
     )
     n = iterations_per_epoch(60000, 100)
     assert n is not None and n is not ..., (
-        "q5: not answered yet — replace the ... in iterations_per_epoch with your code"
+        "q6: not answered yet — replace the ... in iterations_per_epoch with your code"
     )
-    assert n == 600, f"q5: 60000 samples in batches of 100 make 600 iterations; got {n}"
+    assert n == 600, f"q6: 60000 samples in batches of 100 make 600 iterations; got {n}"
     n = iterations_per_epoch(105, 10)
-    assert n == 11, f"q5: 105 samples in batches of 10 make ceil(10.5) = 11 iterations; got {n}"
-    assert isinstance(n, int), f"q5: the number of iterations is an int; got {type(n).__name__}\""""
+    assert n == 11, f"q6: 105 samples in batches of 10 make ceil(10.5) = 11 iterations; got {n}"
+    assert isinstance(n, int), f"q6: the number of iterations is an int; got {type(n).__name__}\""""
 
-Q5_PROBE = """
+Q6_PROBE = """
 
 def epoch_lengths(iterations_per_epoch):
     return [iterations_per_epoch(*args) for args in ((1050, 100), (5, 100), (7, 1), (64, 8))]
 
 """
 
-Q5_CHECK = """    Check(
-        "q5",
+Q6_CHECK = """    Check(
+        "q6",
         "ceil, as an int",
         epoch_lengths,
         equal(),
@@ -634,11 +634,11 @@ Q5_CHECK = """    Check(
     ),
 """
 
-Q5_PLANTS = {
-    "q5_floor.py": '"""q5: floor(N / B): the last, shorter batch is forgotten."""\n\n\n'
+Q6_PLANTS = {
+    "q6_floor.py": '"""q6: floor(N / B): the last, shorter batch is forgotten."""\n\n\n'
     "def iterations_per_epoch(train_size, batch_size):\n"
     "    return max(train_size // batch_size, 1)\n",
-    "q5_float.py": '"""q5: the book\'s float max(N / B, 1), not an int."""\n\n\n'
+    "q6_float.py": '"""q6: the book\'s float max(N / B, 1), not an int."""\n\n\n'
     "def iterations_per_epoch(train_size, batch_size):\n"
     "    return max(train_size / batch_size, 1)\n",
 }
@@ -654,7 +654,7 @@ def _exercise_hands(copy: Copy) -> dict[str, Do]:
         sources = ["".join(c["source"]) for c in nb["cells"]]
         at = max(i for i, text in enumerate(sources) if text.startswith(after)) + 1
         for n, (kind, source) in enumerate(cells):
-            cell = {"cell_type": kind, "id": f"q5-{len(nb['cells'])}", "metadata": {}}
+            cell = {"cell_type": kind, "id": f"q6-{len(nb['cells'])}", "metadata": {}}
             if kind == "code":
                 cell |= {"execution_count": None, "outputs": []}
             nb["cells"].insert(at + n, cell | {"source": source})
@@ -666,23 +666,23 @@ def _exercise_hands(copy: Copy) -> dict[str, Do]:
         add_cells(
             "# END QUESTION",
             [
-                ("raw", "# BEGIN QUESTION\nname: q5\npoints: 1\nall_or_nothing: true"),
+                ("raw", "# BEGIN QUESTION\nname: q6\npoints: 1\nall_or_nothing: true"),
                 (
                     "markdown",
-                    "**Question 5.** Write `iterations_per_epoch(train_size, batch_size)`. "
+                    "**Question 6.** Write `iterations_per_epoch(train_size, batch_size)`. "
                     "Requirement, checked: the last, shorter batch counts (the ceiling), and "
                     "the result is a Python `int`.",
                 ),
                 ("raw", "# BEGIN SOLUTION"),
-                ("code", Q5_SOLUTION),
+                ("code", Q6_SOLUTION),
                 ("raw", "# END SOLUTION"),
             ],
         )
 
     def public_test(step: Step) -> None:
-        for snippet in ('`"q5: "`', '`"q5: not answered yet — ..."`', "`# END QUESTION`"):
+        for snippet in ('`"q6: "`', '`"q6: not answered yet — ..."`', "`# END QUESTION`"):
             step.says(snippet)
-        tests = [("raw", "# BEGIN TESTS"), ("code", Q5_TEST), ("raw", "# END TESTS")]
+        tests = [("raw", "# BEGIN TESTS"), ("code", Q6_TEST), ("raw", "# END TESTS")]
         add_cells("# END SOLUTION", [*tests, ("raw", "# END QUESTION")])
 
     def hidden_checks(step: Step) -> None:
@@ -694,18 +694,19 @@ def _exercise_hands(copy: Copy) -> dict[str, Do]:
         imported = re.search(r"^from exercises\.tools\.checks import (.+)$", text, re.M)
         names = sorted({n.strip() for n in imported[1].split(",")} | {"equal"}, key=str.lower)
         text = text.replace(imported[0], f"from exercises.tools.checks import {', '.join(names)}")
-        text = text.replace("\nCHECKS = [", Q5_PROBE + "\nCHECKS = [", 1)
+        text = text.replace("\nCHECKS = [", Q6_PROBE + "\nCHECKS = [", 1)
         assert text.endswith("\n]\n"), "CHECKS is not the last statement of the checks file"
-        checks.write_text(text[: -len("]\n")] + Q5_CHECK + "]\n", encoding="utf-8")
+        checks.write_text(text[: -len("]\n")] + Q6_CHECK + "]\n", encoding="utf-8")
 
     def plants(step: Step) -> None:
-        step.says("`<name>.planted/q5_<mistake>.py`")
-        for file, source in Q5_PLANTS.items():
+        step.says("`<name>.planted/q6_<mistake>.py`")
+        for file, source in Q6_PLANTS.items():
             (masters / f"{ASSIGNMENT}.planted" / file).write_text(source, encoding="utf-8")
 
     def exercises_page(step: Step) -> None:
-        row = step.says("``| `q5` | N | the task |``").strip("`").strip()
-        row = row.replace("N", "1", 1).replace("the task", "iterations in an epoch, an `int`")
+        row = step.says("``| `q6` | N | code or reasoning | the task |``").strip("`").strip()
+        row = row.replace("N", "1", 1).replace("code or reasoning", "code")
+        row = row.replace("the task", "iterations in an epoch, an `int`")
         page = copy.root / "book" / "exercises.md"
         anchor = f"{{doc}}`../notebooks/{ASSIGNMENT}`"
         head, section = page.read_text(encoding="utf-8").split(anchor)
@@ -729,8 +730,8 @@ def _exercise_hands(copy: Copy) -> dict[str, Do]:
 @pytest.mark.slow
 def test_add_an_exercise_question(copy):
     follow(copy, "Add an exercise question", _exercise_hands(copy), {"<name>": ASSIGNMENT})
-    public = copy.root / "exercises" / "student" / ASSIGNMENT / "tests" / "q5.py"
-    assert public.is_file(), f"the build wrote no public test {public.name} for q5"
+    public = copy.root / "exercises" / "student" / ASSIGNMENT / "tests" / "q6.py"
+    assert public.is_file(), f"the build wrote no public test {public.name} for q6"
     assert "ceil, as an int" not in public.read_text(encoding="utf-8")  # hidden stays hidden
 
 

@@ -18,6 +18,7 @@ import ast
 import contextlib
 import inspect
 import io
+import re
 import runpy
 import sys
 import textwrap
@@ -79,12 +80,20 @@ def _raw_header(cell) -> str:
     return cell.source.strip().splitlines()[0].strip() if cell.source.strip() else ""
 
 
+def _next_free(questions: dict[str, Question]) -> str:
+    """The name after the last ``qN`` of ``questions``."""
+    numbers = [int(n[1:]) for n in questions if re.fullmatch(r"q\d+", n)]
+    return f"q{max(numbers, default=0) + 1}"
+
+
 def read_master(path: Path) -> Master:
     """Split an otter master notebook into its code and its questions (raises MasterError)."""
     nb = nbformat.read(path, as_version=4)
     code: list[str] = []
     verify: list[str] = []
     questions: dict[str, Question] = {}
+    begun: dict[str, int] = {}  # question name -> the cell that begins it
+    duplicates: list[tuple[int, str, int]] = []  # (cell, name, the first one's cell)
     question: Question | None = None
     in_tests = False
     for number, cell in enumerate(nb.cells, start=1):
@@ -93,6 +102,9 @@ def read_master(path: Path) -> Master:
             if header == "# BEGIN QUESTION":
                 config = yaml.safe_load(cell.source.split("\n", 1)[1])
                 name = config["name"]
+                if name in begun:
+                    duplicates.append((number, name, begun[name]))
+                begun.setdefault(name, number)
                 question = Question(
                     name, float(config.get("points") or 0), manual=bool(config.get("manual"))
                 )
@@ -119,6 +131,12 @@ def read_master(path: Path) -> Master:
             verify.append(cell.source)
         else:
             code.append(cell.source)
+    if duplicates:
+        number, name, first = duplicates[0]
+        raise MasterError(
+            f"{path}, cell {number}: a second question named {name!r} (cell {first} begins the "
+            f"first): name it {_next_free(questions)!r}, the next free name"
+        )
     markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return Master(path.stem, path, code, questions, verify, markdown)
 
