@@ -70,8 +70,14 @@ def test_every_notebook_is_a_checked_chapter():
 
 
 def test_the_second_configuration_runs_on_this_cpu():
+    """It runs, and as configured: OpenBLAS ignores a core type it does not know, so a
+    misspelt one would silently repeat the machine's own configuration."""
     ok, actual = probe(CI_OTHER)
     assert ok, f"{CI_OTHER.name} ({CI_OTHER.describe()}): {actual}"
+    blas, simd = actual.split(" SIMD ", 1)
+    expected = f"openblas {CI_OTHER.coretype} {CI_OTHER.threads} threads".lower()
+    assert expected in blas.lower(), f"{CI_OTHER.name} asks for {CI_OTHER.describe()}: {actual}"
+    assert "AVX" not in simd and "FMA" not in simd, f"{CI_OTHER.name}: numpy still uses {simd}"
 
 
 def test_make_portability_starts():

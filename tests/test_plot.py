@@ -25,6 +25,8 @@ def test_plot_accuracy_is_the_books_figure(history):
     ax = plot_accuracy(history)
     train, test = ax.get_lines()
     np.testing.assert_array_equal(train.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(train.get_ydata(), [0.1, 0.7, 0.8])
+    np.testing.assert_array_equal(test.get_xdata(), [0, 1, 2])
     np.testing.assert_array_equal(test.get_ydata(), [0.1, 0.65, 0.75])
     assert ax.get_xlabel() == "epochs" and ax.get_ylim() == (0, 1.0)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train acc", "test acc"]
@@ -34,7 +36,12 @@ def test_plot_accuracy_is_the_books_figure(history):
 def test_plot_loss_raw_and_smoothed(history):
     ax = plot_loss(history, smooth=50)
     raw, smooth = ax.get_lines()
-    assert len(raw.get_xdata()) == 300 and len(smooth.get_xdata()) == 251
+    loss = history.train_loss
+    np.testing.assert_array_equal(raw.get_xdata(), np.arange(300))
+    np.testing.assert_array_equal(raw.get_ydata(), loss)
+    # the mean of each window of 50, drawn at the window's last iteration
+    np.testing.assert_array_equal(smooth.get_xdata(), np.arange(49, 300))
+    np.testing.assert_allclose(smooth.get_ydata(), np.convolve(loss, np.ones(50) / 50, "valid"))
     plt.close("all")
 
 

@@ -592,10 +592,8 @@ def test_a_module_missing_from_the_api_page_fails_the_checks(copy):
 
 # --------------------------------------------------------------------------- an exercise
 
-#: The grading design of issue 16 (branch `judge`): hidden checks in exercises/masters/
-#: <name>.checks.py, judged outside the sandbox. Until it is merged the exercise recipe, written
-#: for it, cannot work here: the test is an expected failure, and it runs for real (strict)
-#: from the moment exercises/tools/checks.py exists.
+#: The assignment the exercise recipe adds a question to (its hidden checks in
+#: exercises/masters/<name>.checks.py are judged outside the sandbox, issue 16).
 ASSIGNMENT = "04_epoch_evaluation"
 
 Q6_SOLUTION = '''def iterations_per_epoch(train_size, batch_size):
