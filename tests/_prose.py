@@ -138,33 +138,29 @@ def chapters() -> tuple[Chapter, ...]:
 
 @dataclass(frozen=True)
 class Master(_InRepository):
-    """An exercise master: its number, markdown passages and question names."""
+    """An exercise master: its number, markdown passages, question names and cells."""
 
     number: int
     path: Path
     passages: tuple[Passage, ...]
     questions: tuple[str, ...]
-
-
-@cache
-def master_cells(master: Master) -> tuple[dict, ...]:
-    """Every cell of an exercise master."""
-    return tuple(_cells(master.path))
+    cells: tuple = field(repr=False, compare=False)
 
 
 @cache
 def masters() -> tuple[Master, ...]:
     found = []
     for path in sorted(MASTERS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        cells = tuple(_cells(path))
         names = []
-        for cell in _cells(path):
+        for cell in cells:
             text = source(cell)
             if cell["cell_type"] == "raw" and text.lstrip().startswith("# BEGIN QUESTION"):
                 name = re.search(r"^name:\s*(\S+)", text, re.M)
                 if name:
                     names.append(name.group(1))
-        passages = tuple(_markdown_passages(path.relative_to(ROOT).as_posix(), _cells(path)))
-        found.append(Master(int(path.name[:2]), path, passages, tuple(names)))
+        passages = tuple(_markdown_passages(path.relative_to(ROOT).as_posix(), cells))
+        found.append(Master(int(path.name[:2]), path, passages, tuple(names), cells))
     return tuple(found)
 
 
@@ -174,10 +170,11 @@ class Page(_InRepository):
     sentences restate are the chapters' outputs)."""
 
     path: Path
+    text: str = field(repr=False, compare=False)
 
     @property
     def passages(self) -> list[Passage]:
-        return [Passage(self.rel, "page", self.path.read_text(encoding="utf-8"), 1)]
+        return [Passage(self.rel, "page", self.text, 1)]
 
     def code_cell(self, cell_id: str) -> None:
         return None
@@ -186,7 +183,8 @@ class Page(_InRepository):
 @cache
 def book_pages() -> tuple[Page, ...]:
     """The book's markdown pages (``book/*.md``) and the README."""
-    return tuple(Page(p) for p in sorted((ROOT / "book").glob("*.md")) + [ROOT / "README.md"])
+    paths = sorted((ROOT / "book").glob("*.md")) + [ROOT / "README.md"]
+    return tuple(Page(p, p.read_text(encoding="utf-8")) for p in paths)
 
 
 @cache

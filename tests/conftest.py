@@ -3,6 +3,7 @@ marker, and :func:`raises_naming` for error messages."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 from collections.abc import Iterator
@@ -55,3 +56,15 @@ def raises_naming(kind: type[BaseException], *names: object) -> Iterator[pytest.
         if not re.search(rf"(?<![\w.]){re.escape(str(name))}(?![\w/])", message)
     ]
     assert not missing, f"the {kind.__name__} message does not name {missing}: {message!r}"
+
+
+def imported_names(path: Path) -> set[str]:
+    """The absolute dotted names a Python file imports, anywhere in it: ``import a.b`` gives
+    ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (``b`` a module or a name of ``a``)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found

@@ -316,7 +316,7 @@ def code_cell(cell_id: str, home: prose.Chapter | prose.Page) -> tuple[object, d
     found += [
         (master, cell)
         for master in prose.masters()
-        for cell in prose.master_cells(master)
+        for cell in master.cells
         if cell["cell_type"] == "markdown" and cell.get("id") == cell_id
     ]
     if len(found) != 1:

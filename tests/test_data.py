@@ -7,7 +7,6 @@ and per container (the fixtures recompressed, xz, uncompressed).
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import gzip
 import hashlib
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import imported_names
 
 import scratchlib
 from scratchlib import data
@@ -249,19 +249,10 @@ def test_public_names():
 
 def _package_imports(path: Path) -> set[str]:
     """The modules of scratchlib.data that the module at ``path`` imports."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module == "scratchlib.data":
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-            "scratchlib.data."
-        ):
-            found.add(node.module.split(".")[2])
-        elif isinstance(node, ast.Import):
-            found |= {
-                a.name.split(".")[2] for a in node.names if a.name.startswith("scratchlib.data.")
-            }
-    return found
+    prefix = "scratchlib.data."
+    return {
+        n.removeprefix(prefix).split(".")[0] for n in imported_names(path) if n.startswith(prefix)
+    }
 
 
 def test_each_module_of_the_package_imports_only_those_above_it():

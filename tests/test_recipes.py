@@ -21,7 +21,6 @@ tools, the tests and the notebooks' kernels import the copy's library, not the c
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, imported_names
 
 import scratchlib
 
@@ -766,21 +765,14 @@ def library_imports(module: str) -> set[str]:
     )
     found = set()
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                parts = name.split(".")
-                assert parts != ["scratchlib"], (
-                    f"{path.relative_to(base.parent)} imports scratchlib itself: import the "
-                    "module it needs (from scratchlib.functions import softmax)"
-                )
-                if parts[0] == "scratchlib" and parts[1] in MODULES:
-                    found.add(parts[1])
+        for name in imported_names(path):
+            parts = name.split(".")
+            assert parts != ["scratchlib"], (
+                f"{path.relative_to(base.parent)} imports scratchlib itself: import the "
+                "module it needs (from scratchlib.functions import softmax)"
+            )
+            if parts[0] == "scratchlib" and parts[1] in MODULES:
+                found.add(parts[1])
     return found - {module}
 
 

@@ -93,7 +93,7 @@ def read_master(path: Path) -> Master:
     verify: list[str] = []
     questions: dict[str, Question] = {}
     begun: dict[str, int] = {}  # question name -> the cell that begins it
-    duplicates: list[tuple[int, str, int]] = []  # (cell, name, the first one's cell)
+    duplicate: tuple[int, str, int] | None = None  # the first: (cell, name, the first's cell)
     question: Question | None = None
     in_tests = False
     for number, cell in enumerate(nb.cells, start=1):
@@ -103,7 +103,7 @@ def read_master(path: Path) -> Master:
                 config = yaml.safe_load(cell.source.split("\n", 1)[1])
                 name = config["name"]
                 if name in begun:
-                    duplicates.append((number, name, begun[name]))
+                    duplicate = duplicate or (number, name, begun[name])
                 begun.setdefault(name, number)
                 question = Question(
                     name, float(config.get("points") or 0), manual=bool(config.get("manual"))
@@ -131,8 +131,8 @@ def read_master(path: Path) -> Master:
             verify.append(cell.source)
         else:
             code.append(cell.source)
-    if duplicates:
-        number, name, first = duplicates[0]
+    if duplicate:
+        number, name, first = duplicate
         raise MasterError(
             f"{path}, cell {number}: a second question named {name!r} (cell {first} begins the "
             f"first): name it {_next_free(questions)!r}, the next free name"
